@@ -1,0 +1,25 @@
+"""SecCoop News: a hand-checked corpus of news about security and defence cooperation in Africa.
+
+The package holds the record models, the ontology, the validator, the Hugging Face build and
+the benchmark scorer. The public API is re-exported here.
+"""
+
+from seccoop.diagnostics import CATALOG, Finding
+from seccoop.models import SCHEMA_VERSION, Record, dump_record
+from seccoop.ontology import Ontology, load_ontology
+from seccoop.validate import Report, validate_paths
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CATALOG",
+    "SCHEMA_VERSION",
+    "Finding",
+    "Ontology",
+    "Record",
+    "Report",
+    "__version__",
+    "dump_record",
+    "load_ontology",
+    "validate_paths",
+]

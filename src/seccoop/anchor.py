@@ -1,0 +1,162 @@
+"""Anchoring: turn an annotator's draft, whose spans name their surface, into a record with offsets.
+
+Offsets are never typed by hand. In a draft, every span is ``{"text": ...}`` plus, when the
+surface occurs more than once, either ``"occurrence": k`` (the k-th exact occurrence, from 1) or
+``"in": "a longer context"`` (a string that occurs once in the text and contains the surface
+once). ``anchor_draft`` finds the offsets, fills ``source.sha256`` and ``text`` from the seed, and
+splits sentences when the draft says ``"sentences": "auto"``. Every problem is collected and
+reported together.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = ["AnchorError", "anchor_draft", "split_sentences"]
+
+_SPAN_KEYS = {"text", "occurrence", "in", "start", "end"}
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’]?\s+(?=[\"“‘]?[A-Z0-9])")
+_ABBREVIATION_END = re.compile(r"(?:\b[A-Z]\.){2,}$")
+
+
+@dataclass(frozen=True)
+class AnchorError(Exception):
+    """All the problems found while anchoring a draft."""
+
+    problems: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return "\n".join(self.problems)
+
+
+def _find(text: str, spec: dict[str, Any], where: str, problems: list[str]) -> tuple[int, int] | None:
+    surface = spec.get("text")
+    if not isinstance(surface, str) or not surface:
+        problems.append(f"{where}: a span needs a non-empty 'text'")
+        return None
+    if "in" in spec:
+        context = spec["in"]
+        hits = [m.start() for m in re.finditer(re.escape(context), text)] if isinstance(context, str) else []
+        if len(hits) != 1:
+            problems.append(f"{where}: context {context!r} occurs {len(hits)} times; it must occur once")
+            return None
+        inner = [m.start() for m in re.finditer(re.escape(surface), context)]
+        if len(inner) != 1:
+            problems.append(f"{where}: {surface!r} occurs {len(inner)} times in its context {context!r}")
+            return None
+        start = hits[0] + inner[0]
+        return start, start + len(surface)
+    occurrences = [m.start() for m in re.finditer(re.escape(surface), text)]
+    k = spec.get("occurrence", 1)
+    if not occurrences:
+        problems.append(f"{where}: {surface!r} does not occur in the text")
+        return None
+    if "occurrence" not in spec and len(occurrences) > 1:
+        problems.append(
+            f"{where}: {surface!r} occurs {len(occurrences)} times; say which with 'occurrence' or 'in'"
+        )
+        return None
+    if not isinstance(k, int) or not 1 <= k <= len(occurrences):
+        problems.append(f"{where}: occurrence {k!r} of {surface!r}; it occurs {len(occurrences)} times")
+        return None
+    start = occurrences[k - 1]
+    return start, start + len(surface)
+
+
+def _anchor(node: Any, text: str, where: str, problems: list[str]) -> Any:
+    """Recursively replace span specs (dicts with 'text' and no offsets) by anchored spans."""
+    if isinstance(node, list):
+        return [_anchor(item, text, f"{where}/{i}", problems) for i, item in enumerate(node)]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    if "text" in node and isinstance(node["text"], str):
+        found = _find(text, node, where, problems)
+        for key, value in node.items():
+            if key in ("occurrence", "in"):
+                continue
+            if key == "text":
+                out["start"], out["end"] = found if found else (0, 0)
+            out[key] = _anchor(value, text, f"{where}/{key}", problems)
+        return out
+    return {key: _anchor(value, text, f"{where}/{key}", problems) for key, value in node.items()}
+
+
+def split_sentences(
+    text: str, skip: list[tuple[int, int]], zones: list[tuple[int, int]] = ()  # type: ignore[assignment]
+) -> list[dict[str, Any]]:
+    """Split running text into sentence spans: each non-empty line, cut after . ! ? before a capital
+    (not after a dotted abbreviation such as U.S.) and at zone boundaries.
+
+    Spans inside ``skip`` (boilerplate zones) are left out.
+    """
+    spans: list[tuple[int, int]] = []
+    for line in re.finditer(r"[^\n]+", text):
+        start = line.start()
+        cuts = [
+            m.start()
+            for m in _SENTENCE_END.finditer(line.group())
+            if not _ABBREVIATION_END.search(line.group()[: m.start()])
+        ]
+        cuts += [b - start for a, b in zones if start < b < line.end()]
+        cuts += [a - start for a, b in zones if start < a < line.end()]
+        cuts.sort()
+        pieces = []
+        prev = 0
+        for cut in cuts:
+            # keep a closing quotation mark with the sentence it ends
+            end = cut
+            while end < len(line.group()) and line.group()[end] in "\"”’":
+                end += 1
+            pieces.append((prev, end))
+            prev = end
+        pieces.append((prev, len(line.group())))
+        for a, b in pieces:
+            chunk = line.group()[a:b]
+            stripped_a = a + (len(chunk) - len(chunk.lstrip()))
+            stripped_b = b - (len(chunk) - len(chunk.rstrip()))
+            if stripped_a < stripped_b:
+                spans.append((start + stripped_a, start + stripped_b))
+    kept = [s for s in spans if not any(a <= s[0] and s[1] <= b for a, b in skip)]
+    return [
+        {"id": f"s{i}", "start": a, "end": b, "text": text[a:b]} for i, (a, b) in enumerate(kept, 1)
+    ]
+
+
+def anchor_draft(draft: dict[str, Any], root: Path) -> dict[str, Any]:
+    """Anchor a draft against its seed under ``root``; raise AnchorError listing every problem."""
+    problems: list[str] = []
+    source = draft.get("source", {})
+    seed = root / str(source.get("path", ""))
+    try:
+        raw = seed.read_bytes()
+    except OSError as exc:
+        raise AnchorError((f"/source/path: cannot read seed {seed}: {exc.strerror or exc}",)) from None
+    text = raw.decode("utf-8")
+    record: dict[str, Any] = {}
+    for key, value in draft.items():
+        if key == "text":
+            continue
+        if key == "source":
+            record["source"] = {"path": source["path"], "sha256": hashlib.sha256(raw).hexdigest()}
+            continue
+        if key == "sentences" and value == "auto":
+            continue
+        record[key] = _anchor(value, text, f"/{key}", problems)
+    if problems:
+        raise AnchorError(tuple(problems))
+    if draft.get("sentences") == "auto":
+        skip = [(z["start"], z["end"]) for z in record.get("zones", []) if z.get("kind") == "boilerplate"]
+        edges = [(z["start"], z["end"]) for z in record.get("zones", []) if z.get("kind") != "boilerplate"]
+        record["sentences"] = split_sentences(text, skip, edges)
+    order = [
+        "schema_version", "id", "source", "title", "publisher", "byline", "published", "url",
+        "text", "zones", "sentences", "entities", "mentions", "non_mentions", "values", "events",
+        "quotes", "annotation",
+    ]
+    record["text"] = text
+    return {k: record[k] for k in order if k in record} | {k: v for k, v in record.items() if k not in order}

@@ -1,0 +1,117 @@
+"""The ``seccoop`` command line: a thin layer that parses arguments, calls one library
+function per command and turns its result into output and an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+__all__ = ["main"]
+
+DEFAULT_ARTICLES = Path("dataset/articles")
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from seccoop.diagnostics import render, summary_line
+    from seccoop.validate import validate_paths
+
+    paths = [Path(p) for p in args.paths] or [DEFAULT_ARTICLES]
+    report = validate_paths(paths)
+    body = render(report.findings, args.format)
+    if args.format == "json":
+        print(body)
+        print(summary_line(report.findings, report.files), file=sys.stderr)
+    else:
+        if body:
+            print(body)
+        print(summary_line(report.findings, report.files))
+    return report.exit_code
+
+
+def _cmd_schemas(args: argparse.Namespace) -> int:
+    from seccoop.schema import REGENERATE, check_schemas, write_schemas
+
+    directory = Path(args.dir)
+    if args.write:
+        for path in write_schemas(directory):
+            print(f"wrote {path}")
+        return 0
+    drifts = check_schemas(directory)
+    for drift in drifts:
+        print(f"{drift.path}: {drift.reason}", file=sys.stderr)
+    if drifts:
+        print(f"schemas are stale; regenerate with: {REGENERATE}", file=sys.stderr)
+        return 1
+    print(f"ok: schemas in {directory} match the models")
+    return 0
+
+
+def _cmd_anchor(args: argparse.Namespace) -> int:
+    import json
+
+    from pydantic import ValidationError
+
+    from seccoop.anchor import AnchorError, anchor_draft
+    from seccoop.io import write_text_atomic
+    from seccoop.models import Record, dump_record
+    from seccoop.validate import corpus_root
+
+    draft_path = Path(args.draft)
+    try:
+        draft = json.loads(draft_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        print(f"{draft_path}: cannot read the draft: {exc}", file=sys.stderr)
+        return 2
+    out = Path(args.output)
+    root = Path(args.root) if args.root else corpus_root(out.absolute()) or Path.cwd()
+    try:
+        record = anchor_draft(draft, root)
+    except AnchorError as exc:
+        for problem in exc.problems:
+            print(f"{draft_path}: {problem}", file=sys.stderr)
+        return 1
+    try:
+        text = dump_record(Record.model_validate(record))
+    except ValidationError:
+        text = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+    write_text_atomic(out, text)
+    print(f"wrote {out}; now run: seccoop validate {out}")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="seccoop", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="validate article records (default: dataset/articles/)")
+    p.add_argument("paths", nargs="*", help="record files or folders of records")
+    p.add_argument("--format", choices=("human", "json", "github"), default="human")
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("schemas", help="check (default) or regenerate the JSON Schemas")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--check", action="store_true", help="fail if schemas/ drifts (default)")
+    mode.add_argument("--write", action="store_true", help="regenerate schemas/")
+    p.add_argument("--dir", default="schemas", help="the schemas folder (default: schemas)")
+    p.set_defaults(func=_cmd_schemas)
+
+    p = sub.add_parser("anchor", help="compute the offsets of a draft's spans from their surfaces")
+    p.add_argument("draft", help="draft JSON whose spans give 'text' (+ 'occurrence' or 'in')")
+    p.add_argument("-o", "--output", required=True, help="record file to write")
+    p.add_argument("--root", help="corpus root holding seeds/ (default: found from --output)")
+    p.set_defaults(func=_cmd_anchor)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``seccoop`` console script; returns the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    code: int = args.func(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,415 @@
+"""Findings: the one catalog of diagnostic codes, the finding value, and its output formats.
+
+Checks never print. They return :class:`Finding` values with a stable kebab-case code from
+:data:`CATALOG`, a severity, a location (file, line, column, JSON pointer), a message that quotes
+the bad value and says what was expected, and a hint. The CLI sorts and renders them.
+"""
+
+from __future__ import annotations
+
+import json
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+__all__ = [
+    "CATALOG",
+    "CodeSpec",
+    "Finding",
+    "Locator",
+    "Severity",
+    "finding",
+    "render",
+    "summary_line",
+]
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class CodeSpec:
+    """What a code means, how severe it is, and the default hint for fixing it."""
+
+    severity: Severity
+    layer: Literal["file", "syntax", "structure", "semantics", "corpus"]
+    title: str
+    hint: str
+
+
+CATALOG: dict[str, CodeSpec] = {
+    # file layer
+    "io-error": CodeSpec(
+        "error", "file", "The path cannot be read.", "Check that the path exists and is a readable file."
+    ),
+    "unsafe-path": CodeSpec(
+        "error",
+        "file",
+        "A symlink points outside the folder being validated.",
+        "Replace the link with the file itself; records and seeds must live in the repository.",
+    ),
+    "encoding-error": CodeSpec(
+        "error",
+        "file",
+        "The file is not plain UTF-8 (bad bytes or a byte-order mark).",
+        "Save the file as UTF-8 without a BOM.",
+    ),
+    # syntax layer
+    "json-syntax": CodeSpec(
+        "error", "syntax", "The file is not valid JSON.", "Fix the JSON at the line and column given."
+    ),
+    "duplicate-key": CodeSpec(
+        "error",
+        "syntax",
+        "An object has the same key twice; JSON parsers would silently keep only one.",
+        "Remove or merge the repeated key.",
+    ),
+    "findings-truncated": CodeSpec(
+        "warning",
+        "file",
+        "The file has too many findings; only the first ones are listed.",
+        "Fix the listed findings and validate again to see the rest.",
+    ),
+    # structure layer (JSON Schema)
+    "unsupported-schema-version": CodeSpec(
+        "error",
+        "structure",
+        "The record declares a schema_version this version of seccoop cannot read.",
+        "Upgrade seccoop, or migrate the record to the current schema_version.",
+    ),
+    "wrong-type": CodeSpec(
+        "error", "structure", "A value has the wrong JSON type.", "See schemas/record.schema.json."
+    ),
+    "missing-field": CodeSpec(
+        "error",
+        "structure",
+        "A required field is absent.",
+        "Add the field; use null where the text does not say (and explain it in annotation.notes).",
+    ),
+    "unknown-field": CodeSpec(
+        "error",
+        "structure",
+        "A field is not part of the schema.",
+        "Remove it, or check its spelling against schemas/record.schema.json.",
+    ),
+    "not-in-vocabulary": CodeSpec(
+        "error",
+        "structure",
+        "A label is not in its closed vocabulary (the ontology, for annotation labels).",
+        "Use one of the labels listed in src/seccoop/ontology.json (see dataset/GUIDELINES.md).",
+    ),
+    "constraint-violation": CodeSpec(
+        "error",
+        "structure",
+        "A value breaks a constraint of the schema (pattern, minimum, length, format).",
+        "See the field's description in schemas/record.schema.json.",
+    ),
+    # semantics layer
+    "seed-missing": CodeSpec(
+        "error",
+        "semantics",
+        "The seed file named by source.path does not exist.",
+        "source.path is relative to the corpus root, the nearest folder above the record that holds seeds/.",
+    ),
+    "seed-hash-mismatch": CodeSpec(
+        "error",
+        "semantics",
+        "The seed file's SHA-256 differs from source.sha256.",
+        "Seeds are never edited; if the seed really changed, re-anchor the record and update the hash.",
+    ),
+    "text-mismatch": CodeSpec(
+        "error",
+        "semantics",
+        "The record's text differs from the seed file decoded as UTF-8.",
+        "Copy the seed text unchanged into `text`.",
+    ),
+    "text-not-nfc": CodeSpec(
+        "error",
+        "semantics",
+        "The text is not in Unicode normalization form NFC.",
+        "Normalize the seed to NFC before annotating, or offsets will not be portable.",
+    ),
+    "span-out-of-range": CodeSpec(
+        "error",
+        "semantics",
+        "A span is empty, reversed or reaches past the end of the text.",
+        "Recompute the offsets with code from the surface, never by hand.",
+    ),
+    "span-text-mismatch": CodeSpec(
+        "error",
+        "semantics",
+        "text[start:end] differs from the surface the record gives.",
+        "Recompute the offsets with code from the surface, never by hand.",
+    ),
+    "span-whitespace": CodeSpec(
+        "error", "semantics", "A span starts or ends on whitespace.", "Trim the span."
+    ),
+    "duplicate-id": CodeSpec(
+        "error", "semantics", "Two objects in the record share an id.", "Give every object its own id."
+    ),
+    "dangling-reference": CodeSpec(
+        "error",
+        "semantics",
+        "A reference names an id that does not exist (or an object of the wrong kind).",
+        "Point the reference at an existing entity, mention or value.",
+    ),
+    "sector-not-org": CodeSpec(
+        "error", "semantics", "Only ORG entities have a sector.", "Set sector to null or the type to ORG."
+    ),
+    "mode-not-allowed": CodeSpec(
+        "error",
+        "semantics",
+        "The mode is not a mode of this PLOVER event type.",
+        "Use one of the event type's modes from the ontology, or null.",
+    ),
+    "role-not-allowed": CodeSpec(
+        "error",
+        "semantics",
+        "The role is not allowed for this event type.",
+        "Use one of the roles the ontology allows for the event type.",
+    ),
+    "missing-required-role": CodeSpec(
+        "error",
+        "semantics",
+        "An event lacks a role its type requires.",
+        "Add the argument, or reconsider the event type.",
+    ),
+    "filler-type-mismatch": CodeSpec(
+        "error",
+        "semantics",
+        "A role is filled by an entity or value of a type it does not accept.",
+        "See the role's accepted types in the ontology (Place is GPE/LOC/FAC, Time is a DATE value, ...).",
+    ),
+    "mention-entity-mismatch": CodeSpec(
+        "error",
+        "semantics",
+        "The mention given for an argument or speaker belongs to another entity.",
+        "Name a mention of the same entity.",
+    ),
+    "duplicate-mention-span": CodeSpec(
+        "error",
+        "semantics",
+        "Two mentions cover exactly the same span.",
+        "Keep one mention per span; a span refers to one entity.",
+    ),
+    "token-boundary": CodeSpec(
+        "error",
+        "semantics",
+        "A mention or trigger starts or ends inside a token of the NER tokenizer.",
+        "Cut the span at token boundaries (seccoop.tokens.tokenize); it would be lost in the NER export.",
+    ),
+    "quote-outside-marks": CodeSpec(
+        "error",
+        "semantics",
+        "The content of a direct quote is not enclosed in quotation marks.",
+        "A direct quote's content is exactly what stands between its quotation marks.",
+    ),
+    "cue-inside-content": CodeSpec(
+        "error",
+        "semantics",
+        "The cue of a quote overlaps its content.",
+        "The cue (said, stressed that) lies outside the quoted content.",
+    ),
+    "speaker-type": CodeSpec(
+        "error",
+        "semantics",
+        "A speaker is not a PER, ORG or GPE entity.",
+        "Attribute the quote to a person, an organization or a government.",
+    ),
+    "sentence-overlap": CodeSpec(
+        "error", "semantics", "Two sentence spans overlap.", "Sentences partition the running text."
+    ),
+    "zone-overlap": CodeSpec("error", "semantics", "Two zones overlap.", "Zones do not overlap."),
+    "outside-sentence": CodeSpec(
+        "error",
+        "semantics",
+        "A mention, value or trigger does not lie inside one sentence.",
+        "Add or fix the sentence span that contains it.",
+    ),
+    "bad-normalization": CodeSpec(
+        "error",
+        "semantics",
+        "A value's normalized form does not match its type's pattern.",
+        "See the value type's pattern in the ontology (DATE 2023-03-09, MONEY USD 100000000, ...).",
+    ),
+    "possible-missed-mention": CodeSpec(
+        "warning",
+        "semantics",
+        "A name annotated as a mention elsewhere in the article is not annotated here.",
+        "Annotate the occurrence, or list it in non_mentions with the reason it is not a mention.",
+    ),
+    # corpus layer
+    "duplicate-record-id": CodeSpec(
+        "error", "corpus", "Two records share an id.", "Record ids are unique across the corpus."
+    ),
+    "id-file-mismatch": CodeSpec(
+        "error",
+        "corpus",
+        "The record's id differs from its file name.",
+        "Name the file <id>.json, or change the id.",
+    ),
+    "type-conflict-across-articles": CodeSpec(
+        "warning",
+        "corpus",
+        "The same name is typed differently in two articles.",
+        "Check both; if both are right (metonymy), say so in the guidelines' ambiguous cases.",
+    ),
+}
+
+_SEVERITY_ORDER = {"error": 0, "warning": 1}
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One diagnostic: what is wrong, where, and how to fix it."""
+
+    file: str
+    line: int
+    column: int
+    pointer: str
+    code: str
+    severity: Severity
+    message: str
+    hint: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """The finding as a JSON-ready dict."""
+        return asdict(self)
+
+
+def finding(
+    code: str,
+    message: str,
+    *,
+    file: str,
+    pointer: str = "",
+    line: int = 0,
+    column: int = 0,
+    hint: str | None = None,
+) -> Finding:
+    """Build a finding for a catalog code; the severity and default hint come from the catalog."""
+    spec = CATALOG[code]
+    return Finding(
+        file=file,
+        line=line,
+        column=column,
+        pointer=pointer,
+        code=code,
+        severity=spec.severity,
+        message=message,
+        hint=hint if hint is not None else spec.hint,
+    )
+
+
+def _escape_pointer(token: str | int) -> str:
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def pointer_of(path: Iterable[str | int]) -> str:
+    """The RFC 6901 JSON pointer of a path of keys and indices."""
+    return "".join("/" + _escape_pointer(p) for p in path)
+
+
+class Locator:
+    """Maps JSON pointers of a valid JSON document to (line, column), walking only what is asked.
+
+    Siblings on the way are skipped with the C JSON scanner, so a large file costs one pass.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._newlines = [i for i, ch in enumerate(text) if ch == "\n"]
+        self._decoder = json.JSONDecoder()
+        self._cache: dict[str, int] = {}
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """1-based line and column of a character offset."""
+        line_index = bisect_right(self._newlines, offset - 1)
+        line_start = self._newlines[line_index - 1] + 1 if line_index else 0
+        return line_index + 1, offset - line_start + 1
+
+    def _ws(self, i: int) -> int:
+        text = self._text
+        while i < len(text) and text[i] in " \t\r\n":
+            i += 1
+        return i
+
+    def _skip(self, i: int) -> int:
+        _, end = self._decoder.raw_decode(self._text, i)
+        return self._ws(end)
+
+    def offset(self, path: Sequence[str | int]) -> int:
+        """Character offset of the value at ``path`` (the deepest existing ancestor if absent)."""
+        key = pointer_of(path)
+        if key in self._cache:
+            return self._cache[key]
+        i = self._ws(0)
+        text = self._text
+        try:
+            for step in path:
+                if text[i] == "{":
+                    i = self._ws(i + 1)
+                    found = False
+                    while text[i] != "}":
+                        name, i = json.decoder.scanstring(text, i + 1)  # type: ignore[attr-defined]
+                        i = self._ws(self._ws(i) + 1)  # past ':'
+                        if name == step:
+                            found = True
+                            break
+                        i = self._skip(i)
+                        if text[i] == ",":
+                            i = self._ws(i + 1)
+                    if not found:
+                        break
+                elif text[i] == "[" and isinstance(step, int):
+                    i = self._ws(i + 1)
+                    for _ in range(step):
+                        i = self._skip(i)
+                        if text[i] == ",":
+                            i = self._ws(i + 1)
+                else:
+                    break
+        except (IndexError, ValueError):
+            pass
+        self._cache[key] = i
+        return i
+
+    def locate(self, path: Sequence[str | int]) -> tuple[int, int]:
+        """1-based (line, column) of the value at ``path``."""
+        return self.line_col(self.offset(path))
+
+
+def render(findings: Sequence[Finding], fmt: str) -> str:
+    """Render findings as ``human`` lines, a ``json`` document, or ``github`` workflow commands."""
+    if fmt == "json":
+        return json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2)
+    lines = []
+    for f in findings:
+        if fmt == "github":
+            command = "error" if f.severity == "error" else "warning"
+            msg = f"[{f.code}] {f.pointer or '/'}: {f.message} Hint: {f.hint}"
+            msg = msg.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            loc = f"file={f.file}"
+            if f.line:
+                loc += f",line={f.line}"
+                if f.column:
+                    loc += f",col={f.column}"
+            lines.append(f"::{command} {loc},title={f.code}::{msg}")
+        else:
+            where = f.file + (f":{f.line}" if f.line else "") + (f":{f.column}" if f.column else "")
+            pointer = f" {f.pointer}" if f.pointer else ""
+            lines.append(f"{where}{pointer} {f.severity} [{f.code}] {f.message}\n    hint: {f.hint}")
+    return "\n".join(lines)
+
+
+def summary_line(findings: Sequence[Finding], files: int) -> str:
+    """One closing line: how many files, errors and warnings."""
+    errors = sum(1 for f in findings if f.severity == "error")
+    warnings = len(findings) - errors
+    status = "ok" if errors == 0 else "FAILED"
+    return f"{status}: {files} file(s) checked, {errors} error(s), {warnings} warning(s)"
+
+
+def sort_key(f: Finding) -> tuple[str, int, int, str, int, str]:
+    """Order findings by file, position, pointer, severity and code."""
+    return (f.file, f.line, f.column, f.pointer, _SEVERITY_ORDER[f.severity], f.code)

@@ -1,0 +1,248 @@
+"""Pydantic v2 models of the article record (schema_version 1): the contract of the project.
+
+Offsets are Python string indices (Unicode code points) into ``text``, end-exclusive, and every
+span repeats its surface, so that ``text[start:end] == span.text`` can be checked by code.
+Every closed vocabulary comes from the ontology data file. Types are strict (no coercion of
+``"12"`` to ``12``) and unknown fields are rejected. The JSON Schemas in ``schemas/`` are
+generated from these classes.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from seccoop.ontology import load_ontology
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Annotation",
+    "Argument",
+    "Entity",
+    "EntityArgument",
+    "Event",
+    "Mention",
+    "NonMention",
+    "Quote",
+    "Record",
+    "Sentence",
+    "Source",
+    "Span",
+    "Value",
+    "ValueArgument",
+    "Zone",
+    "dump_record",
+]
+
+SCHEMA_VERSION = 1
+_ONT = load_ontology()
+
+
+def _vocab(names: Any) -> Any:
+    """A ``Literal`` of the given ontology names (built at import time from the data file)."""
+    return Literal[tuple(names)]
+
+
+if TYPE_CHECKING:
+    EntityType = str
+    OrgSector = str
+    MentionKind = str
+    ValueType = str
+    EventType = str
+    Mode = str
+    Context = str
+    Realis = str
+    QuoteKind = str
+    ZoneKind = str
+    Role = str
+else:
+    EntityType = _vocab(_ONT.entity_types)
+    OrgSector = _vocab(_ONT.org_sectors)
+    MentionKind = _vocab(_ONT.mention_kinds)
+    ValueType = _vocab(_ONT.value_types)
+    EventType = _vocab(_ONT.event_types)
+    Mode = _vocab(_ONT.modes)
+    Context = _vocab(_ONT.contexts)
+    Realis = _vocab(_ONT.realis)
+    QuoteKind = _vocab(_ONT.quote_kinds)
+    ZoneKind = _vocab(_ONT.zone_kinds)
+    Role = _vocab(_ONT.roles)
+
+Id = Annotated[
+    str,
+    Field(
+        pattern=r"^[A-Za-z][A-Za-z0-9_-]*$",
+        max_length=64,
+        description="An identifier, unique within the record (e1, m12, ev3, q2, s4).",
+    ),
+]
+Offset = Annotated[int, Field(ge=0, description="A code-point index into `text`.")]
+
+
+def _real_date(value: str) -> str:
+    _dt.date.fromisoformat(value)
+    return value
+
+
+IsoDate = Annotated[
+    str,
+    Field(pattern=r"^\d{4}-\d{2}-\d{2}$", json_schema_extra={"format": "date"}),
+    AfterValidator(_real_date),
+]
+
+
+Qid = Annotated[str, Field(pattern=r"^Q[1-9][0-9]*$")]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class Span(_Model):
+    """A stretch of the article text: `text[start:end]` must equal `text` here."""
+
+    start: Offset
+    end: Offset = Field(description="End offset, exclusive.")
+    text: str = Field(min_length=1, description="The surface, exactly as it stands in the text.")
+
+
+class Source(_Model):
+    """Where the article text comes from: the seed file, byte for byte."""
+
+    path: str = Field(
+        pattern=r"^seeds/[A-Za-z0-9][A-Za-z0-9._-]*\.txt$",
+        description="Path of the seed file, relative to the corpus root (the folder holding seeds/).",
+    )
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the seed file's bytes.")
+
+
+class Zone(Span):
+    """A part of the text that is not article body: headline, dateline, caption, boilerplate, ..."""
+
+    kind: ZoneKind
+
+
+class Sentence(Span):
+    """A hand-checked sentence (or headline, caption, dateline line) of running text."""
+
+    id: Id
+
+
+class Entity(_Model):
+    """An entity cluster: everything its mentions refer to."""
+
+    id: Id
+    type: EntityType
+    name: str = Field(min_length=1, description="Canonical name of the entity.")
+    wikidata: Qid | None = Field(
+        description="Wikidata QID, only when confirmed by a look-up; null otherwise."
+    )
+    sector: OrgSector | None = Field(description="For ORG entities only: the kind of organization.")
+
+
+class Mention(Span):
+    """One mention of an entity: a name (NAM), a nominal (NOM) or a pronoun (PRO)."""
+
+    id: Id
+    entity: Id = Field(description="The id of the entity cluster this mention refers to.")
+    kind: MentionKind
+
+
+class NonMention(Span):
+    """An occurrence of an annotated name that is deliberately not a mention, with the reason."""
+
+    reason: str = Field(min_length=1)
+
+
+class Value(Span):
+    """A date, time, duration, amount of money, quantity or percentage."""
+
+    id: Id
+    type: ValueType
+    normalized: str | None = Field(
+        description="Normalized form (see the ontology's pattern for the type), or null when the "
+        "text does not allow it to be resolved."
+    )
+
+
+class EntityArgument(_Model):
+    """An event argument filled by an entity, through the mention that realises it."""
+
+    role: Role
+    entity: Id
+    mention: Id
+
+
+class ValueArgument(_Model):
+    """An event argument filled by a value (a date, an amount, ...)."""
+
+    role: Role
+    value: Id
+
+
+Argument = EntityArgument | ValueArgument
+
+
+class Event(_Model):
+    """A PLOVER event with its trigger and arguments."""
+
+    id: Id
+    type: EventType
+    mode: Mode | None = Field(description="A mode of the event type from the ontology, or null.")
+    context: list[Context] = Field(description="PLOVER contexts, possibly empty.")
+    realis: Realis
+    trigger: Span
+    arguments: list[Argument]
+
+
+class Quote(_Model):
+    """A direct, indirect or mixed quote with its content, cue and speaker."""
+
+    id: Id
+    kind: QuoteKind
+    content: list[Span] = Field(
+        min_length=1, description="The quoted content; several spans when narration interrupts it."
+    )
+    cue: Span | None = Field(description="The reporting verb or phrase (said, emphasized that).")
+    speaker: Id | None = Field(description="The entity that speaks, or null if unknown.")
+    speaker_mention: Id | None = Field(description="The mention of the speaker that the cue attaches to.")
+
+
+class Annotation(_Model):
+    """Who annotated the record, its status, and notes (for example why a field is null)."""
+
+    annotators: list[str]
+    adjudicator: str | None
+    status: Literal["draft", "double-annotated", "adjudicated"]
+    notes: list[str]
+
+
+class Record(_Model):
+    """One curated news article with every annotation layer, at exact character offsets."""
+
+    schema_version: Literal[1]
+    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", description="Slug; equals the file name.")
+    source: Source
+    title: str | None = Field(description="The headline as the text states it, else null.")
+    publisher: str | None = Field(description="The outlet, if the text names it, else null.")
+    byline: str | None = Field(description="The author, if the text names one, else null.")
+    published: IsoDate | None = Field(description="Publication date, if the text states it, else null.")
+    url: str | None = Field(description="The article's URL, if the text states it, else null.")
+    text: str = Field(description="The seed file decoded as UTF-8, unchanged.")
+    zones: list[Zone]
+    sentences: list[Sentence]
+    entities: list[Entity]
+    mentions: list[Mention]
+    non_mentions: list[NonMention]
+    values: list[Value]
+    events: list[Event]
+    quotes: list[Quote]
+    annotation: Annotation
+
+
+def dump_record(record: Record) -> str:
+    """Serialize a record the way committed files are written: fixed indent and key order."""
+    return json.dumps(record.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
