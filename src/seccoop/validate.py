@@ -658,17 +658,22 @@ def _check_values(record: Record, out: _Collector) -> None:
 
 def _check_missed_mentions(record: Record, out: _Collector) -> None:
     text = record.text
-    names = sorted({m.text for m in record.mentions if m.kind == "NAM"})
+    names: dict[str, set[str]] = defaultdict(set)
+    for m in record.mentions:
+        if m.kind == "NAM":
+            names[m.text].add(m.entity)
     covered = {(m.start, m.end) for m in record.mentions}
     covered |= {(n.start, n.end) for n in record.non_mentions}
     sentences = sorted((s.start, s.end) for s in record.sentences)
     starts = [s for s, _ in sentences]
     token_starts, token_ends = boundaries(text)
-    for name in names:
+    for name, entities in sorted(names.items()):
         for match in re.finditer(re.escape(name), text):
             s, e = match.span()
             if (s, e) in covered or s not in token_starts or e not in token_ends:
                 continue
+            if any(m.start <= s and e <= m.end and m.entity in entities for m in record.mentions):
+                continue  # part of a longer name of the same entity ("Adu" in "Kofi Adu")
             k = bisect_right(starts, s) - 1
             if k < 0 or e > sentences[k][1]:
                 continue  # boilerplate and other text outside sentences is not annotated
