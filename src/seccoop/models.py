@@ -13,7 +13,7 @@ import datetime as _dt
 import json
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from seccoop.ontology import load_ontology
 
@@ -89,12 +89,22 @@ def _real_date(value: str) -> str:
 
 IsoDate = Annotated[
     str,
-    Field(pattern=r"^\d{4}-\d{2}-\d{2}$", json_schema_extra={"format": "date"}),
+    Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", json_schema_extra={"format": "date"}),
     AfterValidator(_real_date),
 ]
 
 
 Qid = Annotated[str, Field(pattern=r"^Q[1-9][0-9]*$")]
+
+
+def _not_bool(value: Any) -> Any:
+    # Literal[1] would accept `true` (True == 1 in Python); JSON Schema's const does not.
+    if isinstance(value, bool):
+        raise ValueError("expected the integer 1, not a boolean")
+    return value
+
+
+SchemaVersion = Annotated[Literal[1], BeforeValidator(_not_bool)]
 
 
 class _Model(BaseModel):
@@ -223,7 +233,7 @@ class Annotation(_Model):
 class Record(_Model):
     """One curated news article with every annotation layer, at exact character offsets."""
 
-    schema_version: Literal[1]
+    schema_version: SchemaVersion
     id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", description="Slug; equals the file name.")
     source: Source
     title: str | None = Field(description="The headline as the text states it, else null.")

@@ -208,17 +208,33 @@ def _strict_integer(_checker: Any, instance: Any) -> bool:
     return isinstance(instance, int) and not isinstance(instance, bool)
 
 
+def _ecma_pattern(
+    validator: Any, pattern: str, instance: Any, schema: dict[str, Any]
+) -> Iterator[ValidationError]:
+    # JSON Schema patterns are ECMA-262: `$` matches only at the very end. Python's `$` also
+    # matches before a final newline, so "e1\n" would pass `^[a-z0-9]+$`; the models reject it.
+    if not isinstance(instance, str):
+        return
+    python_pattern = pattern[:-1] + r"\Z" if pattern.endswith("$") and not pattern.endswith("\\$") else pattern
+    if not re.search(python_pattern, instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
 @cache
 def _schema_validator() -> jsonschema.protocols.Validator:
     base = jsonschema.Draft202012Validator
     checker = base.TYPE_CHECKER.redefine("integer", _strict_integer)
-    cls = jsonschema.validators.extend(base, type_checker=checker)
+    cls = jsonschema.validators.extend(base, validators={"pattern": _ecma_pattern}, type_checker=checker)
     return cls(record_schema(), format_checker=jsonschema.FormatChecker())  # type: ignore[no-any-return]
 
 
 def _deepest(error: ValidationError) -> ValidationError:
     while error.validator in ("anyOf", "oneOf") and error.context:
-        chosen = best_match(error.context)
+        # For `X | null`, the interesting failure is X's, not "is not null".
+        candidates = [
+            e for e in error.context if not (e.validator == "type" and e.validator_value == "null")
+        ]
+        chosen = best_match(candidates or error.context)
         if chosen is None:
             break
         error = chosen
@@ -313,7 +329,9 @@ def load_record_file(path: Path, display: str | None = None) -> tuple[LoadedReco
     except RecursionError:
         return None, [finding("constraint-violation", "the JSON is nested too deeply", file=file)]
     if errors:
-        return None, [_structure_finding(e, file, locator) for e in errors]
+        # jsonschema reports each missing property separately; one finding per message is enough
+        unique = {_structure_finding(e, file, locator): None for e in errors}
+        return None, list(unique)
     try:
         record = Record.model_validate(data)
     except PydanticValidationError as exc:
@@ -764,7 +782,10 @@ def _expand(paths: Sequence[Path]) -> tuple[list[Path], list[Finding]]:
     findings: list[Finding] = []
     for path in paths:
         if path.is_dir() and not path.is_symlink():
-            files.extend(sorted(p for p in path.glob("*.json")))
+            found = sorted(path.glob("*.json"))
+            if not found:
+                findings.append(finding("io-error", f"folder {path} holds no *.json records", file=str(path)))
+            files.extend(found)
         elif path.exists() or path.is_symlink():
             files.append(path)
         else:

@@ -1,0 +1,157 @@
+"""The validator against its fixtures: one invalid fixture per code, the valid folder, all formats."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from seccoop.cli import main
+from seccoop.diagnostics import CATALOG
+from seccoop.validate import validate_paths
+
+FIXTURES = Path(__file__).parent / "fixtures"
+INVALID = FIXTURES / "invalid"
+VALID = FIXTURES / "valid"
+
+# A fixture for `findings-truncated` necessarily also yields the findings it truncates.
+COMPANIONS = {"findings-truncated": {"missing-field", "unknown-field"}}
+
+
+def fixture_paths(code: str) -> list[Path]:
+    """The files to validate for a code: the file, or every JSON file in the code's folder."""
+    single = INVALID / f"{code}.json"
+    if single.exists() or single.is_symlink():
+        return [single]
+    folder = INVALID / code
+    return sorted(p for p in folder.rglob("*.json") if "seeds" not in p.parts)
+
+
+def fixture_codes() -> list[str]:
+    return sorted(p.stem if p.suffix == ".json" else p.name for p in INVALID.iterdir() if p.name != "seeds")
+
+
+def test_every_catalog_code_has_a_fixture() -> None:
+    assert sorted(CATALOG) == fixture_codes()
+
+
+@pytest.mark.parametrize("code", sorted(CATALOG))
+def test_fixture_yields_exactly_its_code(code: str) -> None:
+    report = validate_paths(fixture_paths(code))
+    codes = {f.code for f in report.findings}
+    assert code in codes
+    assert codes - {code} <= COMPANIONS.get(code, set())
+    severities = {CATALOG[c].severity for c in codes}
+    expected_exit = 2 if code == "io-error" else (1 if "error" in severities else 0)
+    assert report.exit_code == expected_exit
+
+
+@pytest.mark.parametrize("code", sorted(CATALOG))
+def test_findings_are_located_and_quote_the_value(code: str) -> None:
+    report = validate_paths(fixture_paths(code))
+    for f in report.findings:
+        assert f.file
+        assert f.message
+        assert f.hint
+        if CATALOG[f.code].layer in ("structure", "semantics"):
+            assert f.line > 0, f
+            document = json.loads(Path(f.file).read_text(encoding="utf-8"))
+            assert resolve_pointer(document, f.pointer) is not MISSING, f
+
+
+MISSING = object()
+
+
+def resolve_pointer(document: object, pointer: str) -> object:
+    node = document
+    for token in pointer.split("/")[1:]:
+        token = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        elif isinstance(node, dict) and token in node:
+            node = node[token]
+        else:
+            return MISSING
+    return node
+
+
+def test_valid_folder_is_clean() -> None:
+    report = validate_paths([VALID])
+    assert report.findings == ()
+    assert report.exit_code == 0
+    assert report.files == len(list(VALID.glob("*.json")))
+
+
+def test_span_mismatch_message_quotes_both_surfaces() -> None:
+    (finding,) = validate_paths([INVALID / "span-text-mismatch.json"]).findings
+    assert finding.pointer == "/mentions/1/text"
+    assert '"Ghanna"' in finding.message.replace("'", '"')
+    assert '"Ghana"' in finding.message.replace("'", '"')
+    assert finding.line == json_line_of(INVALID / "span-text-mismatch.json", '"text": "Ghanna"')
+
+
+def json_line_of(path: Path, needle: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if needle in line:
+            return number
+    raise AssertionError(needle)
+
+
+def test_json_syntax_has_line_and_column() -> None:
+    (finding,) = validate_paths([INVALID / "json-syntax.json"]).findings
+    assert (finding.line, finding.column) == (4, 1)
+
+
+@pytest.mark.parametrize("fmt", ["human", "json", "github"])
+@pytest.mark.parametrize("code", ["span-text-mismatch", "missing-required-role", "json-syntax"])
+def test_cli_names_the_code_in_every_format(
+    fmt: str, code: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    exit_code = main(["validate", "--format", fmt, str(INVALID / f"{code}.json")])
+    out = capsys.readouterr().out
+    assert exit_code == 1
+    if fmt == "json":
+        findings = json.loads(out)
+        assert [f["code"] for f in findings] == [code]
+        assert findings[0]["file"].endswith(f"{code}.json")
+    elif fmt == "github":
+        first = out.splitlines()[0]
+        assert first.startswith(f"::error file={INVALID / f'{code}.json'},line=")
+        assert f"title={code}::" in first
+    else:
+        assert f"[{code}]" in out
+        assert out.rstrip().splitlines()[-1].startswith("FAILED: 1 file(s) checked, 1 error(s)")
+
+
+@pytest.mark.parametrize("fmt", ["human", "json", "github"])
+def test_cli_valid_exits_zero(fmt: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--format", fmt, str(VALID)]) == 0
+    out = capsys.readouterr().out
+    if fmt == "json":
+        assert json.loads(out) == []
+
+
+def test_console_script_runs_without_traceback() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "seccoop.cli", "validate", str(INVALID / "json-syntax.json")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "[json-syntax]" in result.stdout
+
+
+def test_missing_path_is_io_trouble(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(tmp_path / "nope.json")]) == 2
+    assert "[io-error]" in capsys.readouterr().out
+
+
+def test_usage_error_exits_two() -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["validate", "--format", "yaml"])
+    assert exc.value.code == 2
