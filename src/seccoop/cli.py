@@ -81,6 +81,20 @@ def _cmd_anchor(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_stats(args: argparse.Namespace) -> int:
+    from seccoop.diagnostics import render, summary_line
+    from seccoop.stats import render_stats
+    from seccoop.validate import validate_paths
+
+    report = validate_paths([Path(p) for p in args.paths] or [DEFAULT_ARTICLES])
+    if report.exit_code:
+        print(render(report.findings, "human"))
+        print(summary_line(report.findings, report.files))
+        return report.exit_code
+    print(render_stats([loaded.record for loaded in report.records]), end="")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="seccoop", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -96,6 +110,10 @@ def _parser() -> argparse.ArgumentParser:
     mode.add_argument("--write", action="store_true", help="regenerate schemas/")
     p.add_argument("--dir", default="schemas", help="the schemas folder (default: schemas)")
     p.set_defaults(func=_cmd_schemas)
+
+    p = sub.add_parser("stats", help="counts per layer and type per article (Markdown)")
+    p.add_argument("paths", nargs="*", help="record files or folders (default: dataset/articles/)")
+    p.set_defaults(func=_cmd_stats)
 
     p = sub.add_parser("anchor", help="compute the offsets of a draft's spans from their surfaces")
     p.add_argument("draft", help="draft JSON whose spans give 'text' (+ 'occurrence' or 'in')")

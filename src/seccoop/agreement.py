@@ -1,0 +1,268 @@
+"""Inter-annotator agreement between two independent passes over the same articles.
+
+Per layer, agreement is the F1 of one pass against the other (symmetric): mention spans (and
+spans with type and kind), value spans (and with type and normalization), event triggers (and
+with type), event arguments (role and filler, crediting any mention of the same entity), quote
+content spans, cues, speakers (entity-level, on quotes matched by content overlap) and entity
+clusters (B-cubed and MUC F1 on the mentions both passes share). The per-article lists of
+disagreements drive adjudication.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from seccoop.models import EntityArgument, Record
+
+__all__ = ["ArticleAgreement", "LayerAgreement", "compare_records", "pool", "render_markdown"]
+
+
+@dataclass(frozen=True)
+class LayerAgreement:
+    """Counts for one layer: items in pass A, in pass B, and matched."""
+
+    layer: str
+    a: int
+    b: int
+    matched: int
+
+    @property
+    def f1(self) -> float:
+        """2·matched / (a + b); 1.0 when both passes are empty."""
+        return 1.0 if self.a + self.b == 0 else 2 * self.matched / (self.a + self.b)
+
+
+@dataclass(frozen=True)
+class ArticleAgreement:
+    """All layers of one article, with what only one pass has."""
+
+    id: str
+    layers: tuple[LayerAgreement, ...]
+    disagreements: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict)
+
+
+def _set_layer(
+    name: str,
+    a: Iterable[Hashable],
+    b: Iterable[Hashable],
+    show: Callable[[Any], str],
+    out: dict[str, tuple[list[str], list[str]]],
+) -> LayerAgreement:
+    sa, sb = set(a), set(b)
+    out[name] = (sorted(show(x) for x in sa - sb), sorted(show(x) for x in sb - sa))
+    return LayerAgreement(name, len(sa), len(sb), len(sa & sb))
+
+
+def _entity_spans(record: Record) -> dict[str, frozenset[tuple[int, int]]]:
+    spans: dict[str, set[tuple[int, int]]] = {e.id: set() for e in record.entities}
+    for m in record.mentions:
+        spans.setdefault(m.entity, set()).add((m.start, m.end))
+    return {k: frozenset(v) for k, v in spans.items()}
+
+
+def _arguments(record: Record) -> list[tuple[tuple[int, int], str, frozenset[tuple[int, int]], str]]:
+    spans = _entity_spans(record)
+    values = {v.id: (v.start, v.end) for v in record.values}
+    mentions = {m.id: m for m in record.mentions}
+    out = []
+    for event in record.events:
+        trigger = (event.trigger.start, event.trigger.end)
+        for arg in event.arguments:
+            if isinstance(arg, EntityArgument):
+                m = mentions.get(arg.mention)
+                label = m.text if m else arg.entity
+                out.append((trigger, arg.role, spans.get(arg.entity, frozenset()), label))
+            else:
+                out.append((trigger, arg.role, frozenset({values.get(arg.value, (-1, -1))}), arg.value))
+    return out
+
+
+def _match_arguments(record_a: Record, record_b: Record) -> tuple[LayerAgreement, list[str], list[str]]:
+    """Greedy one-to-one matching: same trigger span, same role, fillers sharing a span."""
+    args_a, args_b = _arguments(record_a), _arguments(record_b)
+    used: set[int] = set()
+    only_a = []
+    for trig, role, fill, label in args_a:
+        hit = next(
+            (j for j, (t2, r2, f2, _) in enumerate(args_b) if j not in used and t2 == trig and r2 == role and fill & f2),
+            None,
+        )
+        if hit is None:
+            only_a.append(f"{record_a.text[trig[0]:trig[1]]} {role}={label}")
+        else:
+            used.add(hit)
+    only_b = [
+        f"{record_b.text[t[0]:t[1]]} {r}={lab}" for j, (t, r, _, lab) in enumerate(args_b) if j not in used
+    ]
+    return LayerAgreement("event arguments", len(args_a), len(args_b), len(used)), sorted(only_a), sorted(only_b)
+
+
+def _speakers(record_a: Record, record_b: Record) -> tuple[LayerAgreement, list[str], list[str]]:
+    """Speaker agreement on quotes matched by overlapping content (a: matched quotes)."""
+    spans_a, spans_b = _entity_spans(record_a), _entity_spans(record_b)
+    names_a = {e.id: e.name for e in record_a.entities}
+    names_b = {e.id: e.name for e in record_b.entities}
+    matched = agree = 0
+    diffs_a, diffs_b = [], []
+    for qa in record_a.quotes:
+        best = None
+        for qb in record_b.quotes:
+            overlap = sum(
+                max(0, min(x.end, y.end) - max(x.start, y.start)) for x in qa.content for y in qb.content
+            )
+            if overlap and (best is None or overlap > best[0]):
+                best = (overlap, qb)
+        if best is None:
+            continue
+        qb = best[1]
+        matched += 1
+        sa = spans_a.get(qa.speaker, frozenset()) if qa.speaker else None
+        sb = spans_b.get(qb.speaker, frozenset()) if qb.speaker else None
+        if (sa is None and sb is None) or (sa is not None and sb is not None and sa & sb):
+            agree += 1
+        else:
+            snippet = qa.content[0].text[:40]
+            diffs_a.append(f"{snippet!r}: {names_a.get(qa.speaker or '', None)}")
+            diffs_b.append(f"{snippet!r}: {names_b.get(qb.speaker or '', None)}")
+    # As an F1-like figure: agreeing attributions over matched quotes, counted on both sides.
+    return LayerAgreement("quote speakers", matched, matched, agree), diffs_a, diffs_b
+
+
+def _b_cubed_muc(record_a: Record, record_b: Record) -> tuple[LayerAgreement, LayerAgreement]:
+    """B-cubed and MUC F1 of the clusters, restricted to the mention spans both passes share."""
+    ka = {(m.start, m.end): m.entity for m in record_a.mentions}
+    kb = {(m.start, m.end): m.entity for m in record_b.mentions}
+    shared = sorted(set(ka) & set(kb))
+    from seccoop.score import b_cubed, muc  # noqa: PLC0415 - one implementation of the metrics
+
+    clusters_a = _clusters(shared, ka)
+    clusters_b = _clusters(shared, kb)
+    scale = 10**6
+    b3 = b_cubed(clusters_a, clusters_b)
+    m = muc(clusters_a, clusters_b)
+    return (
+        LayerAgreement("clusters B-cubed (shared mentions)", scale, scale, round(b3.f1 * scale)),
+        LayerAgreement("clusters MUC (shared mentions)", scale, scale, round(m.f1 * scale)),
+    )
+
+
+def _clusters(keys: Sequence[tuple[int, int]], owner: dict[tuple[int, int], str]) -> list[set[tuple[int, int]]]:
+    groups: dict[str, set[tuple[int, int]]] = {}
+    for k in keys:
+        groups.setdefault(owner[k], set()).add(k)
+    return list(groups.values())
+
+
+def compare_records(a: Record, b: Record) -> ArticleAgreement:
+    """Agreement of two passes over the same article (pass A taken as reference for listings)."""
+    if a.text != b.text:
+        raise ValueError(f"{a.id} and {b.id} are not annotations of the same text")
+    out: dict[str, tuple[list[str], list[str]]] = {}
+    types_a = {e.id: e.type for e in a.entities}
+    types_b = {e.id: e.type for e in b.entities}
+    text = a.text
+
+    def show_span(key: tuple[int, ...]) -> str:
+        extra = " ".join(str(k) for k in key[2:])
+        return f"{text[key[0]:key[1]]!r}@{key[0]}" + (f" {extra}" if extra else "")
+
+    layers = [
+        _set_layer("mention spans", ((m.start, m.end) for m in a.mentions), ((m.start, m.end) for m in b.mentions), show_span, out),
+        _set_layer(
+            "mentions with type and kind",
+            ((m.start, m.end, types_a.get(m.entity), m.kind) for m in a.mentions),
+            ((m.start, m.end, types_b.get(m.entity), m.kind) for m in b.mentions),
+            show_span,
+            out,
+        ),
+        _set_layer("value spans", ((v.start, v.end) for v in a.values), ((v.start, v.end) for v in b.values), show_span, out),
+        _set_layer(
+            "values with type and normalization",
+            ((v.start, v.end, v.type, v.normalized) for v in a.values),
+            ((v.start, v.end, v.type, v.normalized) for v in b.values),
+            show_span,
+            out,
+        ),
+        _set_layer(
+            "trigger spans",
+            ((e.trigger.start, e.trigger.end) for e in a.events),
+            ((e.trigger.start, e.trigger.end) for e in b.events),
+            show_span,
+            out,
+        ),
+        _set_layer(
+            "triggers with type",
+            ((e.trigger.start, e.trigger.end, e.type) for e in a.events),
+            ((e.trigger.start, e.trigger.end, e.type) for e in b.events),
+            show_span,
+            out,
+        ),
+        _set_layer(
+            "triggers with type, mode and realis",
+            ((e.trigger.start, e.trigger.end, e.type, e.mode, e.realis) for e in a.events),
+            ((e.trigger.start, e.trigger.end, e.type, e.mode, e.realis) for e in b.events),
+            show_span,
+            out,
+        ),
+    ]
+    args, only_a, only_b = _match_arguments(a, b)
+    layers.append(args)
+    out["event arguments"] = (only_a, only_b)
+    layers += [
+        _set_layer(
+            "quote content spans",
+            ((c.start, c.end) for q in a.quotes for c in q.content),
+            ((c.start, c.end) for q in b.quotes for c in q.content),
+            show_span,
+            out,
+        ),
+        _set_layer(
+            "quote content with kind",
+            ((c.start, c.end, q.kind) for q in a.quotes for c in q.content),
+            ((c.start, c.end, q.kind) for q in b.quotes for c in q.content),
+            show_span,
+            out,
+        ),
+        _set_layer(
+            "quote cues",
+            ((q.cue.start, q.cue.end) for q in a.quotes if q.cue),
+            ((q.cue.start, q.cue.end) for q in b.quotes if q.cue),
+            show_span,
+            out,
+        ),
+    ]
+    speakers, sa, sb = _speakers(a, b)
+    layers.append(speakers)
+    out["quote speakers"] = (sa, sb)
+    layers += list(_b_cubed_muc(a, b))
+    layers.append(
+        _set_layer("zones", ((z.start, z.end, z.kind) for z in a.zones), ((z.start, z.end, z.kind) for z in b.zones), show_span, out)
+    )
+    return ArticleAgreement(a.id, tuple(layers), out)
+
+
+def pool(articles: Sequence[ArticleAgreement]) -> tuple[LayerAgreement, ...]:
+    """Corpus-level agreement: counts summed over articles, layer by layer."""
+    if not articles:
+        return ()
+    pooled = []
+    for i, layer in enumerate(articles[0].layers):
+        rows = [art.layers[i] for art in articles]
+        pooled.append(
+            LayerAgreement(layer.layer, sum(r.a for r in rows), sum(r.b for r in rows), sum(r.matched for r in rows))
+        )
+    return tuple(pooled)
+
+
+def render_markdown(articles: Sequence[ArticleAgreement]) -> str:
+    """A Markdown table: F1 per layer per article and pooled (counts for the span layers)."""
+    header = "| layer | " + " | ".join(a.id for a in articles) + " | all (A / B / matched) |"
+    lines = [header, "|---|" + "---:|" * (len(articles) + 1)]
+    for i, layer in enumerate(pool(articles)):
+        cells = [f"{art.layers[i].f1:.3f}" for art in articles]
+        clustered = layer.layer.startswith("clusters")
+        total = f"{layer.f1:.3f}" if clustered else f"{layer.f1:.3f} ({layer.a} / {layer.b} / {layer.matched})"
+        lines.append(f"| {layer.layer} | " + " | ".join(cells) + f" | {total} |")
+    return "\n".join(lines) + "\n"
