@@ -52,8 +52,13 @@ def records(draw: st.DrawFn, record_id: str | None = None, max_sentences: int = 
     rid = record_id or draw(st.from_regex(r"[a-z][a-z0-9]{0,8}(-[a-z0-9]{1,6}){0,2}", fullmatch=True))
     names = draw(st.lists(_NAME, min_size=1, max_size=5, unique=True))
     entities = [
-        {"id": f"e{i}", "type": entity_type_of(n), "name": n, "wikidata": None,
-         "sector": draw(st.sampled_from([None, "GOV", "MIL"])) if entity_type_of(n) == "ORG" else None}
+        {
+            "id": f"e{i}",
+            "type": entity_type_of(n),
+            "name": n,
+            "wikidata": None,
+            "sector": draw(st.sampled_from([None, "GOV", "MIL"])) if entity_type_of(n) == "ORG" else None,
+        }
         for i, n in enumerate(names, 1)
     ]
     b = _Builder()
@@ -65,7 +70,11 @@ def records(draw: st.DrawFn, record_id: str | None = None, max_sentences: int = 
     for si in range(n_sentences):
         sent_start = len(b.text)
         chunks = draw(
-            st.lists(st.sampled_from(["word", "name", "number", "trigger", "quote"]), min_size=1, max_size=7)
+            st.lists(
+                st.sampled_from(["word", "name", "number", "trigger", "quote"]),
+                min_size=1,
+                max_size=7,
+            )
         )
         for ci, kind in enumerate(chunks):
             if ci:
@@ -95,8 +104,14 @@ def records(draw: st.DrawFn, record_id: str | None = None, max_sentences: int = 
     mentions = [{"id": f"m{i}", **m} for i, m in enumerate(b.mentions, 1)]
     mentions = [{k: m[k] for k in ("id", "entity", "start", "end", "text", "kind")} for m in mentions]
     values = [
-        {"id": f"v{i}", "type": v["type"], "start": v["start"], "end": v["end"], "text": v["text"],
-         "normalized": v["normalized"]}
+        {
+            "id": f"v{i}",
+            "type": v["type"],
+            "start": v["start"],
+            "end": v["end"],
+            "text": v["text"],
+            "normalized": v["normalized"],
+        }
         for i, v in enumerate(b.values, 1)
     ]
     by_type = {e["id"]: e["type"] for e in entities}
@@ -143,7 +158,10 @@ def records(draw: st.DrawFn, record_id: str | None = None, max_sentences: int = 
     data = {
         "schema_version": 1,
         "id": rid,
-        "source": {"path": f"seeds/{rid}.txt", "sha256": hashlib.sha256(b.text.encode()).hexdigest()},
+        "source": {
+            "path": f"seeds/{rid}.txt",
+            "sha256": hashlib.sha256(b.text.encode()).hexdigest(),
+        },
         "title": None,
         "publisher": None,
         "byline": None,
@@ -158,7 +176,12 @@ def records(draw: st.DrawFn, record_id: str | None = None, max_sentences: int = 
         "values": values,
         "events": events,
         "quotes": quotes,
-        "annotation": {"annotators": ["hypothesis"], "adjudicator": None, "status": "draft", "notes": []},
+        "annotation": {
+            "annotators": ["hypothesis"],
+            "adjudicator": None,
+            "status": "draft",
+            "notes": [],
+        },
     }
     return Record.model_validate(data)
 
@@ -167,8 +190,12 @@ def records(draw: st.DrawFn, record_id: str | None = None, max_sentences: int = 
 def corpora(draw: st.DrawFn, max_records: int = 3) -> list[Record]:
     """A list of valid records with distinct ids."""
     ids = draw(
-        st.lists(st.from_regex(r"[a-z]{1,6}(-[a-z0-9]{1,4})?", fullmatch=True), min_size=1,
-                 max_size=max_records, unique=True)
+        st.lists(
+            st.from_regex(r"[a-z]{1,6}(-[a-z0-9]{1,4})?", fullmatch=True),
+            min_size=1,
+            max_size=max_records,
+            unique=True,
+        )
     )
     return [draw(records(record_id=rid)) for rid in ids]
 

@@ -84,7 +84,9 @@ def test_type_outside_the_ontology_is_caught(record: Record, data: st.DataObject
     assert _check(doc) == {"not-in-vocabulary"}
 
 
-JSON_SCALARS = st.none() | st.booleans() | st.integers(-5, 10**6) | st.floats(allow_nan=False) | st.text(max_size=10)
+JSON_SCALARS = (
+    st.none() | st.booleans() | st.integers(-5, 10**6) | st.floats(allow_nan=False) | st.text(max_size=10)
+)
 JSON_VALUES = st.recursive(
     JSON_SCALARS,
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),

@@ -107,9 +107,7 @@ def test_json_syntax_has_line_and_column() -> None:
 
 @pytest.mark.parametrize("fmt", ["human", "json", "github"])
 @pytest.mark.parametrize("code", ["span-text-mismatch", "missing-required-role", "json-syntax"])
-def test_cli_names_the_code_in_every_format(
-    fmt: str, code: str, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_cli_names_the_code_in_every_format(fmt: str, code: str, capsys: pytest.CaptureFixture[str]) -> None:
     exit_code = main(["validate", "--format", fmt, str(INVALID / f"{code}.json")])
     out = capsys.readouterr().out
     assert exit_code == 1

@@ -62,7 +62,9 @@ def _entity_spans(record: Record) -> dict[str, frozenset[tuple[int, int]]]:
     return {k: frozenset(v) for k, v in spans.items()}
 
 
-def _arguments(record: Record) -> list[tuple[tuple[int, int], str, frozenset[tuple[int, int]], str]]:
+def _arguments(
+    record: Record,
+) -> list[tuple[tuple[int, int], str, frozenset[tuple[int, int]], str]]:
     spans = _entity_spans(record)
     values = {v.id: (v.start, v.end) for v in record.values}
     mentions = {m.id: m for m in record.mentions}
@@ -86,17 +88,25 @@ def _match_arguments(record_a: Record, record_b: Record) -> tuple[LayerAgreement
     only_a = []
     for trig, role, fill, label in args_a:
         hit = next(
-            (j for j, (t2, r2, f2, _) in enumerate(args_b) if j not in used and t2 == trig and r2 == role and fill & f2),
+            (
+                j
+                for j, (t2, r2, f2, _) in enumerate(args_b)
+                if j not in used and t2 == trig and r2 == role and fill & f2
+            ),
             None,
         )
         if hit is None:
-            only_a.append(f"{record_a.text[trig[0]:trig[1]]} {role}={label}")
+            only_a.append(f"{record_a.text[trig[0] : trig[1]]} {role}={label}")
         else:
             used.add(hit)
     only_b = [
-        f"{record_b.text[t[0]:t[1]]} {r}={lab}" for j, (t, r, _, lab) in enumerate(args_b) if j not in used
+        f"{record_b.text[t[0] : t[1]]} {r}={lab}" for j, (t, r, _, lab) in enumerate(args_b) if j not in used
     ]
-    return LayerAgreement("event arguments", len(args_a), len(args_b), len(used)), sorted(only_a), sorted(only_b)
+    return (
+        LayerAgreement("event arguments", len(args_a), len(args_b), len(used)),
+        sorted(only_a),
+        sorted(only_b),
+    )
 
 
 def _speakers(record_a: Record, record_b: Record) -> tuple[LayerAgreement, list[str], list[str]]:
@@ -124,8 +134,8 @@ def _speakers(record_a: Record, record_b: Record) -> tuple[LayerAgreement, list[
             agree += 1
         else:
             snippet = qa.content[0].text[:40]
-            diffs_a.append(f"{snippet!r}: {names_a.get(qa.speaker or '', None)}")
-            diffs_b.append(f"{snippet!r}: {names_b.get(qb.speaker or '', None)}")
+            diffs_a.append(f"{snippet!r}: {names_a.get(qa.speaker or '')}")
+            diffs_b.append(f"{snippet!r}: {names_b.get(qb.speaker or '')}")
     # As an F1-like figure: agreeing attributions over matched quotes, counted on both sides.
     return LayerAgreement("quote speakers", matched, matched, agree), diffs_a, diffs_b
 
@@ -135,7 +145,7 @@ def _b_cubed_muc(record_a: Record, record_b: Record) -> tuple[LayerAgreement, La
     ka = {(m.start, m.end): m.entity for m in record_a.mentions}
     kb = {(m.start, m.end): m.entity for m in record_b.mentions}
     shared = sorted(set(ka) & set(kb))
-    from seccoop.score import b_cubed, muc  # noqa: PLC0415 - one implementation of the metrics
+    from seccoop.score import b_cubed, muc
 
     clusters_a = _clusters(shared, ka)
     clusters_b = _clusters(shared, kb)
@@ -148,7 +158,9 @@ def _b_cubed_muc(record_a: Record, record_b: Record) -> tuple[LayerAgreement, La
     )
 
 
-def _clusters(keys: Sequence[tuple[int, int]], owner: dict[tuple[int, int], str]) -> list[set[tuple[int, int]]]:
+def _clusters(
+    keys: Sequence[tuple[int, int]], owner: dict[tuple[int, int], str]
+) -> list[set[tuple[int, int]]]:
     groups: dict[str, set[tuple[int, int]]] = {}
     for k in keys:
         groups.setdefault(owner[k], set()).add(k)
@@ -166,10 +178,16 @@ def compare_records(a: Record, b: Record) -> ArticleAgreement:
 
     def show_span(key: tuple[int, ...]) -> str:
         extra = " ".join(str(k) for k in key[2:])
-        return f"{text[key[0]:key[1]]!r}@{key[0]}" + (f" {extra}" if extra else "")
+        return f"{text[key[0] : key[1]]!r}@{key[0]}" + (f" {extra}" if extra else "")
 
     layers = [
-        _set_layer("mention spans", ((m.start, m.end) for m in a.mentions), ((m.start, m.end) for m in b.mentions), show_span, out),
+        _set_layer(
+            "mention spans",
+            ((m.start, m.end) for m in a.mentions),
+            ((m.start, m.end) for m in b.mentions),
+            show_span,
+            out,
+        ),
         _set_layer(
             "mentions with type and kind",
             ((m.start, m.end, types_a.get(m.entity), m.kind) for m in a.mentions),
@@ -177,7 +195,13 @@ def compare_records(a: Record, b: Record) -> ArticleAgreement:
             show_span,
             out,
         ),
-        _set_layer("value spans", ((v.start, v.end) for v in a.values), ((v.start, v.end) for v in b.values), show_span, out),
+        _set_layer(
+            "value spans",
+            ((v.start, v.end) for v in a.values),
+            ((v.start, v.end) for v in b.values),
+            show_span,
+            out,
+        ),
         _set_layer(
             "values with type and normalization",
             ((v.start, v.end, v.type, v.normalized) for v in a.values),
@@ -238,7 +262,13 @@ def compare_records(a: Record, b: Record) -> ArticleAgreement:
     out["quote speakers"] = (sa, sb)
     layers += list(_b_cubed_muc(a, b))
     layers.append(
-        _set_layer("zones", ((z.start, z.end, z.kind) for z in a.zones), ((z.start, z.end, z.kind) for z in b.zones), show_span, out)
+        _set_layer(
+            "zones",
+            ((z.start, z.end, z.kind) for z in a.zones),
+            ((z.start, z.end, z.kind) for z in b.zones),
+            show_span,
+            out,
+        )
     )
     return ArticleAgreement(a.id, tuple(layers), out)
 
@@ -251,7 +281,12 @@ def pool(articles: Sequence[ArticleAgreement]) -> tuple[LayerAgreement, ...]:
     for i, layer in enumerate(articles[0].layers):
         rows = [art.layers[i] for art in articles]
         pooled.append(
-            LayerAgreement(layer.layer, sum(r.a for r in rows), sum(r.b for r in rows), sum(r.matched for r in rows))
+            LayerAgreement(
+                layer.layer,
+                sum(r.a for r in rows),
+                sum(r.b for r in rows),
+                sum(r.matched for r in rows),
+            )
         )
     return tuple(pooled)
 
@@ -263,6 +298,8 @@ def render_markdown(articles: Sequence[ArticleAgreement]) -> str:
     for i, layer in enumerate(pool(articles)):
         cells = [f"{art.layers[i].f1:.3f}" for art in articles]
         clustered = layer.layer.startswith("clusters")
-        total = f"{layer.f1:.3f}" if clustered else f"{layer.f1:.3f} ({layer.a} / {layer.b} / {layer.matched})"
+        total = (
+            f"{layer.f1:.3f}" if clustered else f"{layer.f1:.3f} ({layer.a} / {layer.b} / {layer.matched})"
+        )
         lines.append(f"| {layer.layer} | " + " | ".join(cells) + f" | {total} |")
     return "\n".join(lines) + "\n"

@@ -87,7 +87,9 @@ def _anchor(node: Any, text: str, where: str, problems: list[str]) -> Any:
 
 
 def split_sentences(
-    text: str, skip: list[tuple[int, int]], zones: list[tuple[int, int]] = ()  # type: ignore[assignment]
+    text: str,
+    skip: list[tuple[int, int]],
+    zones: list[tuple[int, int]] = (),  # type: ignore[assignment]
 ) -> list[dict[str, Any]]:
     """Split running text into sentence spans: each non-empty line, cut after . ! ? before a capital
     (not after a dotted abbreviation such as U.S.) and at zone boundaries.
@@ -110,7 +112,7 @@ def split_sentences(
         for cut in cuts:
             # keep a closing quotation mark with the sentence it ends
             end = cut
-            while end < len(line.group()) and line.group()[end] in "\"”’":
+            while end < len(line.group()) and line.group()[end] in '"”’':
                 end += 1
             pieces.append((prev, end))
             prev = end
@@ -122,9 +124,7 @@ def split_sentences(
             if stripped_a < stripped_b:
                 spans.append((start + stripped_a, start + stripped_b))
     kept = [s for s in spans if not any(a <= s[0] and s[1] <= b for a, b in skip)]
-    return [
-        {"id": f"s{i}", "start": a, "end": b, "text": text[a:b]} for i, (a, b) in enumerate(kept, 1)
-    ]
+    return [{"id": f"s{i}", "start": a, "end": b, "text": text[a:b]} for i, (a, b) in enumerate(kept, 1)]
 
 
 def anchor_draft(draft: dict[str, Any], root: Path) -> dict[str, Any]:
@@ -154,9 +154,24 @@ def anchor_draft(draft: dict[str, Any], root: Path) -> dict[str, Any]:
         edges = [(z["start"], z["end"]) for z in record.get("zones", []) if z.get("kind") != "boilerplate"]
         record["sentences"] = split_sentences(text, skip, edges)
     order = [
-        "schema_version", "id", "source", "title", "publisher", "byline", "published", "url",
-        "text", "zones", "sentences", "entities", "mentions", "non_mentions", "values", "events",
-        "quotes", "annotation",
+        "schema_version",
+        "id",
+        "source",
+        "title",
+        "publisher",
+        "byline",
+        "published",
+        "url",
+        "text",
+        "zones",
+        "sentences",
+        "entities",
+        "mentions",
+        "non_mentions",
+        "values",
+        "events",
+        "quotes",
+        "annotation",
     ]
     record["text"] = text
     return {k: record[k] for k in order if k in record} | {k: v for k, v in record.items() if k not in order}

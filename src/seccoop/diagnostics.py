@@ -40,7 +40,10 @@ class CodeSpec:
 CATALOG: dict[str, CodeSpec] = {
     # file layer
     "io-error": CodeSpec(
-        "error", "file", "The path cannot be read.", "Check that the path exists and is a readable file."
+        "error",
+        "file",
+        "The path cannot be read.",
+        "Check that the path exists and is a readable file.",
     ),
     "unsafe-path": CodeSpec(
         "error",
@@ -56,7 +59,10 @@ CATALOG: dict[str, CodeSpec] = {
     ),
     # syntax layer
     "json-syntax": CodeSpec(
-        "error", "syntax", "The file is not valid JSON.", "Fix the JSON at the line and column given."
+        "error",
+        "syntax",
+        "The file is not valid JSON.",
+        "Fix the JSON at the line and column given.",
     ),
     "duplicate-key": CodeSpec(
         "error",
@@ -145,7 +151,10 @@ CATALOG: dict[str, CodeSpec] = {
         "error", "semantics", "A span starts or ends on whitespace.", "Trim the span."
     ),
     "duplicate-id": CodeSpec(
-        "error", "semantics", "Two objects in the record share an id.", "Give every object its own id."
+        "error",
+        "semantics",
+        "Two objects in the record share an id.",
+        "Give every object its own id.",
     ),
     "dangling-reference": CodeSpec(
         "error",
@@ -154,7 +163,10 @@ CATALOG: dict[str, CodeSpec] = {
         "Point the reference at an existing entity, mention or value.",
     ),
     "sector-not-org": CodeSpec(
-        "error", "semantics", "Only ORG entities have a sector.", "Set sector to null or the type to ORG."
+        "error",
+        "semantics",
+        "Only ORG entities have a sector.",
+        "Set sector to null or the type to ORG.",
     ),
     "mode-not-allowed": CodeSpec(
         "error",

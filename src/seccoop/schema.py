@@ -59,7 +59,7 @@ def record_schema() -> dict[str, Any]:
 
 
 def _predictions_schema() -> dict[str, Any]:
-    from seccoop.predictions import predictions_schema  # noqa: PLC0415 - optional module
+    from seccoop.predictions import predictions_schema
 
     return predictions_schema()
 
@@ -67,7 +67,7 @@ def _predictions_schema() -> dict[str, Any]:
 def _schema_builders() -> dict[str, Callable[[], dict[str, Any]]]:
     builders: dict[str, Callable[[], dict[str, Any]]] = {"record.schema.json": record_schema}
     try:
-        import seccoop.predictions  # noqa: F401, PLC0415
+        import seccoop.predictions  # noqa: F401
     except ImportError:
         return builders
     builders["predictions.schema.json"] = _predictions_schema

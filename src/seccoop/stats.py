@@ -69,11 +69,13 @@ def render_stats(records: Sequence[Record]) -> str:
         total.update(totals)
         total["characters"] += s.characters
         lines.append(f"| {s.id} | {s.characters} | " + " | ".join(str(totals[k]) for k in layers) + " |")
-    lines.append(
-        f"| **all** | {total['characters']} | " + " | ".join(str(total[k]) for k in layers) + " |"
-    )
-    lines += ["", "| article | entities by type | mentions by kind | values by type | events by type | quotes by kind |",
-              "|---|---|---|---|---|---|"]
+    lines.append(f"| **all** | {total['characters']} | " + " | ".join(str(total[k]) for k in layers) + " |")
+    lines += [
+        "",
+        "| article | entities by type | mentions by kind | values by type | events by type "
+        "| quotes by kind |",
+        "|---|---|---|---|---|---|",
+    ]
     for s in stats:
         lines.append(
             f"| {s.id} | {_breakdown(s.entities)} | {_breakdown(s.mentions)} | {_breakdown(s.values)} | "

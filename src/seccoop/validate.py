@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -149,54 +150,70 @@ def _json_type(value: Any) -> str:
 def _parse(raw: bytes, file: str) -> tuple[Any, str | None, list[Finding]]:
     """Decode and parse; return (data, text, findings)."""
     if raw.startswith(b"\xef\xbb\xbf"):
-        return None, None, [
-            finding(
-                "encoding-error",
-                "the file starts with a UTF-8 byte-order mark (EF BB BF); expected plain UTF-8",
-                file=file,
-                line=1,
-                column=1,
-            )
-        ]
+        return (
+            None,
+            None,
+            [
+                finding(
+                    "encoding-error",
+                    "the file starts with a UTF-8 byte-order mark (EF BB BF); expected plain UTF-8",
+                    file=file,
+                    line=1,
+                    column=1,
+                )
+            ],
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, None, [
-            finding(
-                "encoding-error",
-                f"byte {raw[exc.start:exc.start + 1]!r} at offset {exc.start} is not valid UTF-8",
-                file=file,
-                line=line,
-                column=column,
-            )
-        ]
+        return (
+            None,
+            None,
+            [
+                finding(
+                    "encoding-error",
+                    f"byte {raw[exc.start : exc.start + 1]!r} at offset {exc.start} is not valid UTF-8",
+                    file=file,
+                    line=line,
+                    column=column,
+                )
+            ],
+        )
     try:
         data = json.loads(text, object_pairs_hook=_pairs_hook, parse_constant=_reject_constant)
     except _DuplicateKeyError as exc:
         occurrences = [m.start() for m in re.finditer(re.escape(json.dumps(exc.key)) + r"\s*:", text)]
         locator = Locator(text)
         line, column = locator.line_col(occurrences[1]) if len(occurrences) > 1 else (0, 0)
-        return None, text, [
-            finding(
-                "duplicate-key",
-                f"key {json.dumps(exc.key, ensure_ascii=False)} appears twice in one object",
-                file=file,
-                line=line,
-                column=column,
-            )
-        ]
+        return (
+            None,
+            text,
+            [
+                finding(
+                    "duplicate-key",
+                    f"key {json.dumps(exc.key, ensure_ascii=False)} appears twice in one object",
+                    file=file,
+                    line=line,
+                    column=column,
+                )
+            ],
+        )
     except json.JSONDecodeError as exc:
-        return None, text, [
-            finding("json-syntax", exc.msg, file=file, line=exc.lineno, column=exc.colno)
-        ]
+        return (
+            None,
+            text,
+            [finding("json-syntax", exc.msg, file=file, line=exc.lineno, column=exc.colno)],
+        )
     except ValueError as exc:
         return None, text, [finding("json-syntax", str(exc), file=file)]
     except RecursionError:
-        return None, text, [
-            finding("json-syntax", "the JSON is nested too deeply to be a record", file=file)
-        ]
+        return (
+            None,
+            text,
+            [finding("json-syntax", "the JSON is nested too deeply to be a record", file=file)],
+        )
     return data, text, []
 
 
@@ -215,7 +232,9 @@ def _ecma_pattern(
     # matches before a final newline, so "e1\n" would pass `^[a-z0-9]+$`; the models reject it.
     if not isinstance(instance, str):
         return
-    python_pattern = pattern[:-1] + r"\Z" if pattern.endswith("$") and not pattern.endswith("\\$") else pattern
+    python_pattern = (
+        pattern[:-1] + r"\Z" if pattern.endswith("$") and not pattern.endswith("\\$") else pattern
+    )
     if not re.search(python_pattern, instance):
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
@@ -225,15 +244,13 @@ def _schema_validator() -> jsonschema.protocols.Validator:
     base = jsonschema.Draft202012Validator
     checker = base.TYPE_CHECKER.redefine("integer", _strict_integer)
     cls = jsonschema.validators.extend(base, validators={"pattern": _ecma_pattern}, type_checker=checker)
-    return cls(record_schema(), format_checker=jsonschema.FormatChecker())  # type: ignore[no-any-return]
+    return cls(record_schema(), format_checker=jsonschema.FormatChecker())
 
 
 def _deepest(error: ValidationError) -> ValidationError:
     while error.validator in ("anyOf", "oneOf") and error.context:
         # For `X | null`, the interesting failure is X's, not "is not null".
-        candidates = [
-            e for e in error.context if not (e.validator == "type" and e.validator_value == "null")
-        ]
+        candidates = [e for e in error.context if not (e.validator == "type" and e.validator_value == "null")]
         chosen = best_match(candidates or error.context)
         if chosen is None:
             break
@@ -263,8 +280,7 @@ def _structure_finding(error: ValidationError, file: str, locator: Locator) -> F
         if extra:
             path = [*path, extra[0]]
         message = (
-            f"unknown field(s) {', '.join(map(json.dumps, extra))} in {where}; "
-            f"allowed: {', '.join(allowed)}"
+            f"unknown field(s) {', '.join(map(json.dumps, extra))} in {where}; allowed: {', '.join(allowed)}"
         )
     elif keyword in ("enum", "const"):
         if path == ["schema_version"]:
@@ -274,8 +290,7 @@ def _structure_finding(error: ValidationError, file: str, locator: Locator) -> F
             code = "not-in-vocabulary"
             allowed_values = error.validator_value if keyword == "enum" else [error.validator_value]
             message = (
-                f"{where} is {_short(instance)}, expected one of: "
-                f"{', '.join(str(v) for v in allowed_values)}"
+                f"{where} is {_short(instance)}, expected one of: {', '.join(str(v) for v in allowed_values)}"
             )
     else:
         code = "constraint-violation"
@@ -409,7 +424,11 @@ def _check_seed(loaded: LoadedRecord, out: _Collector) -> None:
         )
         return
     if root is not None and not _inside(seed, root):
-        out.add("unsafe-path", f"seed {record.source.path!r} links outside the corpus", ["source", "path"])
+        out.add(
+            "unsafe-path",
+            f"seed {record.source.path!r} links outside the corpus",
+            ["source", "path"],
+        )
         return
     try:
         raw = seed.read_bytes()
@@ -431,8 +450,8 @@ def _check_seed(loaded: LoadedRecord, out: _Collector) -> None:
         )
         out.add(
             "text-mismatch",
-            f"text differs from the seed at offset {at}: seed has {seed_text[at:at + 20]!r}, "
-            f"the record has {record.text[at:at + 20]!r}",
+            f"text differs from the seed at offset {at}: seed has {seed_text[at : at + 20]!r}, "
+            f"the record has {record.text[at : at + 20]!r}",
             ["text"],
         )
 
@@ -574,7 +593,7 @@ def _check_layout(record: Record, bad: set[tuple[int, int]], out: _Collector) ->
     text = record.text
     for name, code in (("sentences", "sentence-overlap"), ("zones", "zone-overlap")):
         ordered = sorted(enumerate(getattr(record, name)), key=lambda p: (p[1].start, p[1].end))
-        for (_, a), (j, b) in zip(ordered, ordered[1:], strict=False):
+        for (_, a), (j, b) in pairwise(ordered):
             if b.start < a.end:
                 out.add(code, f"[{b.start}:{b.end}] {b.text!r} overlaps [{a.start}:{a.end}]", [name, j])
     sentences = sorted((s.start, s.end) for s in record.sentences)
@@ -585,14 +604,20 @@ def _check_layout(record: Record, bad: set[tuple[int, int]], out: _Collector) ->
         k = bisect_right(starts, span.start) - 1
         return k >= 0 and sentences[k][0] <= span.start and span.end <= sentences[k][1]
 
-    located: list[tuple[Path_, Span, str]] = [(["mentions", i], m, "mention") for i, m in enumerate(record.mentions)]
+    located: list[tuple[Path_, Span, str]] = [
+        (["mentions", i], m, "mention") for i, m in enumerate(record.mentions)
+    ]
     located += [(["values", i], v, "value") for i, v in enumerate(record.values)]
     located += [(["events", i, "trigger"], e.trigger, "trigger") for i, e in enumerate(record.events)]
     for path, span, kind in located:
         if (span.start, span.end) in bad:
             continue
         if not inside_sentence(span):
-            out.add("outside-sentence", f"{kind} {span.text!r} at [{span.start}:{span.end}] is not inside one sentence", path)
+            out.add(
+                "outside-sentence",
+                f"{kind} {span.text!r} at [{span.start}:{span.end}] is not inside one sentence",
+                path,
+            )
         if kind != "value" and (span.start not in token_starts or span.end not in token_ends):
             out.add(
                 "token-boundary",
@@ -644,7 +669,7 @@ _DATE_PART = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _date_ok(normalized: str) -> bool:
-    import datetime as dt  # noqa: PLC0415
+    import datetime as dt
 
     for part in normalized.split("/"):
         if _DATE_PART.match(part):
