@@ -5,21 +5,25 @@ the benchmark scorer. The public API is re-exported here.
 """
 
 from seccoop.diagnostics import CATALOG, Finding
+from seccoop.load import LoadError, load_articles, load_hf
 from seccoop.models import SCHEMA_VERSION, Record, dump_record
 from seccoop.ontology import Ontology, load_ontology
 from seccoop.validate import Report, validate_paths
 
-__version__ = "0.1.0"
+__version__ = "1.0.0"
 
 __all__ = [
     "CATALOG",
     "SCHEMA_VERSION",
     "Finding",
+    "LoadError",
     "Ontology",
     "Record",
     "Report",
     "__version__",
     "dump_record",
+    "load_articles",
+    "load_hf",
     "load_ontology",
     "validate_paths",
 ]

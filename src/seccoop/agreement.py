@@ -361,8 +361,11 @@ def to_json(articles: Sequence[ArticleAgreement]) -> dict[str, Any]:
     """Agreement figures for machines (the dataset card reads this): pooled and per article."""
 
     def rows(layers: Sequence[LayerAgreement]) -> list[dict[str, Any]]:
+        # Cluster rows carry a score, not counts (their counts are a scaled mean of article F1s).
         return [
-            {"layer": x.layer, "a": x.a, "b": x.b, "matched": x.matched, "f1": round(x.f1, 4)} for x in layers
+            {"layer": x.layer, "f1": round(x.f1, 4)}
+            | ({} if x.layer.startswith("clusters") else {"a": x.a, "b": x.b, "matched": x.matched})
+            for x in layers
         ]
 
     return {

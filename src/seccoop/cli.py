@@ -11,6 +11,7 @@ from pathlib import Path
 __all__ = ["main"]
 
 DEFAULT_ARTICLES = Path("dataset/articles")
+DEFAULT_HF = Path("dataset/hf")
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -95,6 +96,36 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_build(args: argparse.Namespace) -> int:
+    from seccoop.build import REGENERATE, BuildError, build_dataset, check_build
+    from seccoop.diagnostics import render
+
+    articles, out = Path(args.articles), Path(args.out)
+    try:
+        if args.check:
+            drift = check_build(articles, out)
+        else:
+            result = build_dataset(articles, out)
+    except BuildError as exc:
+        if exc.findings:
+            print(render(exc.findings, "human"), file=sys.stderr)
+        print(f"build failed: {exc.message}", file=sys.stderr)
+        return 2 if any(f.code == "io-error" for f in exc.findings) else 1
+    if args.check:
+        for line in drift:
+            print(f"{out}/{line}", file=sys.stderr)
+        if drift:
+            print(f"{out} is stale; regenerate with: {REGENERATE}", file=sys.stderr)
+            return 1
+        print(f"ok: {out} matches the records in {articles}")
+        return 0
+    if result.warnings:
+        print(render(result.warnings, "human"))
+    rows = ", ".join(f"{config} {n}" for config, n in result.num_rows.items())
+    print(f"built {out} from {result.records} record(s); rows: {rows}")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="seccoop", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -110,6 +141,12 @@ def _parser() -> argparse.ArgumentParser:
     mode.add_argument("--write", action="store_true", help="regenerate schemas/")
     p.add_argument("--dir", default="schemas", help="the schemas folder (default: schemas)")
     p.set_defaults(func=_cmd_schemas)
+
+    p = sub.add_parser("build", help="build the Hugging Face dataset (parquet per config, card, croissant)")
+    p.add_argument("--check", action="store_true", help="rebuild in a temporary folder; fail if --out differs")
+    p.add_argument("--articles", default=str(DEFAULT_ARTICLES), help="record folder (default: dataset/articles)")
+    p.add_argument("--out", default=str(DEFAULT_HF), help="output folder (default: dataset/hf)")
+    p.set_defaults(func=_cmd_build)
 
     p = sub.add_parser("stats", help="counts per layer and type per article (Markdown)")
     p.add_argument("paths", nargs="*", help="record files or folders (default: dataset/articles/)")

@@ -1,0 +1,644 @@
+"""The Hugging Face build: validated records in, Parquet per config, dataset card and Croissant out.
+
+`build_dataset` validates the records first (invalid data never reaches the package), turns
+them into the rows of every config, writes each config with `datasets` as one Parquet file of
+split ``test`` at ``data/<config>/test-00000-of-00001.parquet``, then writes the dataset card
+(:mod:`seccoop.card`) and the Croissant metadata (:mod:`seccoop.croissant`). Everything is
+written into a temporary folder next to the output folder and swapped in at the end, so a
+failed build leaves the previous output as it was. The same records always give the same
+bytes; `check_build` relies on that to report stale output.
+
+Configs: ``articles`` (default; the whole record, label values as strings exactly as in the
+JSON), ``ner`` (one row per sentence, IOB2 tags over the outermost name mentions), ``events``,
+``quotes`` and ``entities`` (one row per article each, labels as ``ClassLabel``). Features
+are declared here, from the ontology, never inferred from the data.
+
+`datasets` is imported inside functions, so importing this module stays cheap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from seccoop.diagnostics import Finding, finding
+from seccoop.models import EntityArgument, Mention, Record, Span, Value
+from seccoop.ontology import load_ontology
+from seccoop.tokens import Token, tokenize
+from seccoop.validate import validate_paths
+
+if TYPE_CHECKING:
+    from datasets import Features
+
+__all__ = [
+    "CONFIGS",
+    "DEFAULT_CONFIG",
+    "REGENERATE",
+    "SPLIT",
+    "BuildError",
+    "BuildResult",
+    "ConfigTable",
+    "build_dataset",
+    "check_build",
+    "data_file",
+    "features",
+    "iob2_tags",
+    "ner_labels",
+    "outermost_names",
+    "rows",
+]
+
+CONFIGS: tuple[str, ...] = ("articles", "ner", "events", "quotes", "entities")
+DEFAULT_CONFIG = "articles"
+SPLIT = "test"
+REGENERATE = "seccoop build"
+# What a previous build leaves in the output folder; anything else there stops the build, so
+# that a wrong --out can never wipe a folder of other files.
+_OUTPUT_ENTRIES = frozenset({"README.md", "croissant.json", "data"})
+
+Row = dict[str, Any]
+
+
+class BuildError(Exception):
+    """The build did not run: invalid records (with the validator's findings), a name that cannot
+    be tagged, an unreadable agreement or baselines file, or an output folder it must not replace.
+    """
+
+    def __init__(self, message: str, findings: Sequence[Finding] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.findings: tuple[Finding, ...] = tuple(findings)
+
+
+@dataclass(frozen=True)
+class ConfigTable:
+    """One config as written: its features, rows and Parquet file (for the card and Croissant)."""
+
+    config: str
+    features: Features
+    rows: tuple[Row, ...]
+    num_bytes: int
+    path: str
+    file_size: int
+    sha256: str
+
+    @property
+    def num_rows(self) -> int:
+        """Number of rows (examples) of the config's single split."""
+        return len(self.rows)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build wrote: where, how many records and rows per config, and validator warnings."""
+
+    out_dir: Path
+    records: int
+    num_rows: dict[str, int]
+    files: tuple[str, ...]
+    warnings: tuple[Finding, ...]
+
+
+def data_file(config: str) -> str:
+    """The Parquet file of a config, relative to the output folder."""
+    _check_config(config)
+    return f"data/{config}/{SPLIT}-00000-of-00001.parquet"
+
+
+def _check_config(config: str) -> None:
+    if config not in CONFIGS:
+        raise ValueError(f"unknown config {config!r}; expected one of: {', '.join(CONFIGS)}")
+
+
+# ---------------------------------------------------------------- features
+
+
+def ner_labels() -> tuple[str, ...]:
+    """IOB2 tag names: O, then B- and I- for every entity type, in ontology order."""
+    return ("O", *(f"{prefix}-{t}" for t in load_ontology().entity_types for prefix in ("B", "I")))
+
+
+def features(config: str) -> Features:
+    """The declared ``datasets.Features`` of a config, built from the ontology."""
+    _check_config(config)
+    import datasets
+
+    ont = load_ontology()
+    string, int32 = datasets.Value("string"), datasets.Value("int32")
+    List, ClassLabel = datasets.List, datasets.ClassLabel
+
+    def span(**extra: Any) -> dict[str, Any]:
+        return {"start": int32, "end": int32, "text": string, **extra}
+
+    def ref(**extra: Any) -> dict[str, Any]:
+        return {"id": string, **span(), **extra}
+
+    if config == "articles":
+        spec: dict[str, Any] = {
+            "schema_version": int32,
+            "id": string,
+            "source": {"path": string, "sha256": string},
+            "title": string,
+            "publisher": string,
+            "byline": string,
+            "published": string,
+            "url": string,
+            "text": string,
+            "zones": List(span(kind=string)),
+            "sentences": List(span(id=string)),
+            "entities": List(
+                {"id": string, "type": string, "name": string, "wikidata": string, "sector": string}
+            ),
+            "mentions": List(span(id=string, entity=string, kind=string)),
+            "non_mentions": List(span(reason=string)),
+            "values": List(span(id=string, type=string, normalized=string)),
+            "events": List(
+                {
+                    "id": string,
+                    "type": string,
+                    "mode": string,
+                    "context": List(string),
+                    "realis": string,
+                    "trigger": span(),
+                    "arguments": List({"role": string, "entity": string, "mention": string, "value": string}),
+                }
+            ),
+            "quotes": List(
+                {
+                    "id": string,
+                    "kind": string,
+                    "content": List(span()),
+                    "cue": span(),
+                    "speaker": string,
+                    "speaker_mention": string,
+                }
+            ),
+            "annotation": {
+                "annotators": List(string),
+                "adjudicator": string,
+                "status": string,
+                "notes": List(string),
+            },
+        }
+    elif config == "ner":
+        spec = {
+            "article_id": string,
+            "sentence_id": string,
+            "tokens": List(string),
+            "token_starts": List(int32),
+            "token_ends": List(int32),
+            "ner_tags": List(ClassLabel(names=list(ner_labels()))),
+        }
+    elif config == "events":
+        spec = {
+            "id": string,
+            "text": string,
+            "events": List(
+                {
+                    "id": string,
+                    "type": ClassLabel(names=list(ont.event_types)),
+                    "mode": string,
+                    "context": List(ClassLabel(names=list(ont.contexts))),
+                    "realis": ClassLabel(names=list(ont.realis)),
+                    "trigger": span(),
+                    "arguments": List(
+                        {
+                            "role": ClassLabel(names=list(ont.roles)),
+                            "entity": string,
+                            "mention": ref(),
+                            "value": ref(type=ClassLabel(names=list(ont.value_types)), normalized=string),
+                        }
+                    ),
+                }
+            ),
+        }
+    elif config == "quotes":
+        spec = {
+            "id": string,
+            "text": string,
+            "quotes": List(
+                {
+                    "id": string,
+                    "kind": ClassLabel(names=list(ont.quote_kinds)),
+                    "content": List(span()),
+                    "cue": span(),
+                    "speaker": string,
+                    "speaker_name": string,
+                    "speaker_mention": ref(),
+                }
+            ),
+        }
+    else:  # entities
+        spec = {
+            "id": string,
+            "text": string,
+            "entities": List(
+                {
+                    "id": string,
+                    "type": ClassLabel(names=list(ont.entity_types)),
+                    "name": string,
+                    "wikidata": string,
+                    "sector": ClassLabel(names=list(ont.org_sectors)),
+                    "mentions": List(ref(kind=ClassLabel(names=list(ont.mention_kinds)))),
+                }
+            ),
+        }
+    return datasets.Features(spec)
+
+
+# ---------------------------------------------------------------- rows
+
+
+def outermost_names(mentions: Iterable[Mention]) -> list[Mention]:
+    """The NAM mentions not nested in another NAM mention, in text order.
+
+    A name inside a longer name ("US" in "US Embassy in Cotonou") is left out. Names do not
+    cross; if two ever did, the one that starts first (the longer one on a tie) is kept.
+    """
+    names = sorted((m for m in mentions if m.kind == "NAM"), key=lambda m: (m.start, -m.end))
+    kept: list[Mention] = []
+    for mention in names:
+        if kept and mention.start < kept[-1].end:
+            continue
+        kept.append(mention)
+    return kept
+
+
+def iob2_tags(tokens: Sequence[Token], spans: Sequence[tuple[int, int, str]]) -> list[str] | None:
+    """IOB2 tags of ``tokens`` for non-overlapping (start, end, type) spans.
+
+    Returns None when a span does not start and end on token boundaries.
+    """
+    tags = ["O"] * len(tokens)
+    first = {t.start: i for i, t in enumerate(tokens)}
+    last = {t.end: i for i, t in enumerate(tokens)}
+    for start, end, label in spans:
+        i, j = first.get(start), last.get(end)
+        if i is None or j is None or j < i:
+            return None
+        tags[i] = f"B-{label}"
+        for k in range(i + 1, j + 1):
+            tags[k] = f"I-{label}"
+    return tags
+
+
+def _span(span: Span) -> Row:
+    return {"start": span.start, "end": span.end, "text": span.text}
+
+
+def _ref(item: Mention | Value) -> Row:
+    return {"id": item.id, "start": item.start, "end": item.end, "text": item.text}
+
+
+def _article_row(record: Record) -> Row:
+    row: Row = record.model_dump(mode="json")
+    for event in row["events"]:
+        event["arguments"] = [
+            {key: arg.get(key) for key in ("role", "entity", "mention", "value")}
+            for arg in event["arguments"]
+        ]
+    return row
+
+
+def _ner_rows(record: Record, file: str) -> list[Row]:
+    types = {e.id: e.type for e in record.entities}
+    names = outermost_names(record.mentions)
+    out: list[Row] = []
+    for sentence in sorted(record.sentences, key=lambda s: (s.start, s.end)):
+        tokens = tokenize(record.text, sentence.start, sentence.end)
+        inside = [m for m in names if sentence.start <= m.start and m.end <= sentence.end]
+        tags = iob2_tags(tokens, [(m.start, m.end, types[m.entity]) for m in inside])
+        if tags is None:
+            bad = next(m for m in inside if iob2_tags(tokens, [(m.start, m.end, "X")]) is None)
+            raise BuildError(
+                f"{file}: name {bad.text!r} cannot be tagged in sentence {sentence.id}",
+                [
+                    finding(
+                        "token-boundary",
+                        f"name {bad.id} {bad.text!r} at [{bad.start}:{bad.end}] does not start and "
+                        f"end on token boundaries of sentence {sentence.id}",
+                        file=file,
+                    )
+                ],
+            )
+        out.append(
+            {
+                "article_id": record.id,
+                "sentence_id": sentence.id,
+                "tokens": [t.text for t in tokens],
+                "token_starts": [t.start for t in tokens],
+                "token_ends": [t.end for t in tokens],
+                "ner_tags": tags,
+            }
+        )
+    return out
+
+
+def _events_row(record: Record) -> Row:
+    mentions = {m.id: m for m in record.mentions}
+    values = {v.id: v for v in record.values}
+    events = []
+    for event in record.events:
+        arguments = []
+        for arg in event.arguments:
+            if isinstance(arg, EntityArgument):
+                filler: Row = {"entity": arg.entity, "mention": _ref(mentions[arg.mention]), "value": None}
+            else:
+                value = values[arg.value]
+                filler = {
+                    "entity": None,
+                    "mention": None,
+                    "value": {**_ref(value), "type": value.type, "normalized": value.normalized},
+                }
+            arguments.append({"role": arg.role, **filler})
+        events.append(
+            {
+                "id": event.id,
+                "type": event.type,
+                "mode": event.mode,
+                "context": list(event.context),
+                "realis": event.realis,
+                "trigger": _span(event.trigger),
+                "arguments": arguments,
+            }
+        )
+    return {"id": record.id, "text": record.text, "events": events}
+
+
+def _quotes_row(record: Record) -> Row:
+    names = {e.id: e.name for e in record.entities}
+    mentions = {m.id: m for m in record.mentions}
+    quotes = [
+        {
+            "id": q.id,
+            "kind": q.kind,
+            "content": [_span(part) for part in q.content],
+            "cue": _span(q.cue) if q.cue is not None else None,
+            "speaker": q.speaker,
+            "speaker_name": names[q.speaker] if q.speaker is not None else None,
+            "speaker_mention": (_ref(mentions[q.speaker_mention]) if q.speaker_mention is not None else None),
+        }
+        for q in record.quotes
+    ]
+    return {"id": record.id, "text": record.text, "quotes": quotes}
+
+
+def _entities_row(record: Record) -> Row:
+    entities = [
+        {
+            "id": e.id,
+            "type": e.type,
+            "name": e.name,
+            "wikidata": e.wikidata,
+            "sector": e.sector,
+            "mentions": [{**_ref(m), "kind": m.kind} for m in record.mentions if m.entity == e.id],
+        }
+        for e in record.entities
+    ]
+    return {"id": record.id, "text": record.text, "entities": entities}
+
+
+def _rows(config: str, items: Sequence[tuple[Record, str]]) -> list[Row]:
+    _check_config(config)
+    if config == "articles":
+        return [_article_row(r) for r, _ in items]
+    if config == "ner":
+        return [row for r, file in items for row in _ner_rows(r, file)]
+    if config == "events":
+        return [_events_row(r) for r, _ in items]
+    if config == "quotes":
+        return [_quotes_row(r) for r, _ in items]
+    return [_entities_row(r) for r, _ in items]
+
+
+def rows(config: str, records: Sequence[Record]) -> list[Row]:
+    """The rows of a config for valid records, labels as names (before ``ClassLabel`` encoding)."""
+    return _rows(config, [(r, f"{r.id}.json") for r in records])
+
+
+# ---------------------------------------------------------------- writing
+
+
+@contextmanager
+def _quiet_progress() -> Iterator[None]:
+    """Silence the progress bars of `datasets` for the build, then restore the caller's setting."""
+    import datasets
+
+    was_disabled = datasets.are_progress_bars_disabled()
+    datasets.disable_progress_bars()
+    try:
+        yield
+    finally:
+        if not was_disabled:
+            datasets.enable_progress_bars()
+
+
+def _write_config(root: Path, config: str, table_rows: list[Row]) -> ConfigTable:
+    import datasets
+
+    feats = features(config)
+    dataset = datasets.Dataset.from_list(table_rows, features=feats)
+    relative = data_file(config)
+    target = root / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    dataset.to_parquet(str(target))
+    raw = target.read_bytes()
+    return ConfigTable(
+        config=config,
+        features=feats,
+        rows=tuple(table_rows),
+        num_bytes=dataset.data.nbytes,
+        path=relative,
+        file_size=len(raw),
+        sha256=hashlib.sha256(raw).hexdigest(),
+    )
+
+
+def _guard_out_dir(out_dir: Path, articles_dir: Path) -> None:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise BuildError(f"{out_dir} exists and is not a folder")
+    if _inside(articles_dir, out_dir):
+        raise BuildError(f"{out_dir} holds the records in {articles_dir}; choose another output folder")
+    if out_dir.is_dir():
+        foreign = sorted(p.name for p in out_dir.iterdir() if p.name not in _OUTPUT_ENTRIES)
+        if foreign:
+            raise BuildError(
+                f"refusing to replace {out_dir}: it holds {', '.join(foreign)}, which the build "
+                f"does not write (a build writes only {', '.join(sorted(_OUTPUT_ENTRIES))})"
+            )
+
+
+def _inside(child: Path, parent: Path) -> bool:
+    try:
+        child.resolve().relative_to(parent.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def _swap(staging: Path, out_dir: Path) -> None:
+    """Put ``staging`` in place of ``out_dir``; on failure the previous output is restored."""
+    if not out_dir.exists():
+        os.replace(staging, out_dir)
+        return
+    old = staging.with_name(staging.name + ".old")
+    os.replace(out_dir, old)
+    try:
+        os.replace(staging, out_dir)
+    except BaseException:
+        os.replace(old, out_dir)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _default_side_file(articles_dir: Path, name: str, given: Path | None) -> Path:
+    return given if given is not None else articles_dir.parent / name
+
+
+def build_dataset(
+    articles_dir: Path,
+    out_dir: Path,
+    *,
+    agreement: Path | None = None,
+    baselines: Path | None = None,
+) -> BuildResult:
+    """Validate the records in ``articles_dir`` and build the Hugging Face dataset in ``out_dir``.
+
+    ``agreement`` and ``baselines`` are the JSON files the card reports; they default to
+    ``agreement.json`` and ``baselines.json`` next to ``articles_dir`` (``dataset/``), and the
+    card says "pending" when they do not exist. Raises `BuildError` (with the validator's
+    findings) if any record has an error; nothing is written then.
+    """
+    from seccoop.card import write_card
+    from seccoop.croissant import write_croissant
+
+    report = validate_paths([articles_dir])
+    if report.exit_code == 2:
+        raise BuildError(f"{articles_dir}: the records cannot be read", report.findings)
+    if report.exit_code != 0:
+        errors = sum(1 for f in report.findings if f.severity == "error")
+        raise BuildError(
+            f"{articles_dir}: {errors} error(s) in the records; fix them before building",
+            report.findings,
+        )
+    if not report.records:
+        raise BuildError(f"{articles_dir}: no records to build from")
+    _guard_out_dir(out_dir, articles_dir)
+    loaded = sorted(report.records, key=lambda r: r.record.id)
+    items = [(r.record, r.file) for r in loaded]
+    records = [r.record for r in loaded]
+    agreement = _default_side_file(articles_dir, "agreement.json", agreement)
+    baselines = _default_side_file(articles_dir, "baselines.json", baselines)
+
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
+    try:
+        with _quiet_progress():
+            tables = [_write_config(staging, config, _rows(config, items)) for config in CONFIGS]
+        write_card(staging, tables, records, agreement=agreement, baselines=baselines)
+        write_croissant(staging, tables, records)
+        files = tuple(sorted(_relative_files(staging)))
+        _make_readable(staging)
+        _swap(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return BuildResult(
+        out_dir=out_dir,
+        records=len(records),
+        num_rows={t.config: t.num_rows for t in tables},
+        files=files,
+        warnings=tuple(f for f in report.findings if f.severity == "warning"),
+    )
+
+
+def _make_readable(root: Path) -> None:
+    """Give the staged build ordinary modes (temporary files and folders are private)."""
+    root.chmod(0o755)
+    for path in root.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+def _relative_files(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+
+
+def check_build(
+    articles_dir: Path,
+    out_dir: Path,
+    *,
+    agreement: Path | None = None,
+    baselines: Path | None = None,
+) -> list[str]:
+    """Rebuild into a temporary folder and list how ``out_dir`` differs, as "path: reason".
+
+    An empty list means the committed build is up to date. Raises `BuildError` when the
+    records cannot be built.
+    """
+    agreement = _default_side_file(articles_dir, "agreement.json", agreement)
+    baselines = _default_side_file(articles_dir, "baselines.json", baselines)
+    with tempfile.TemporaryDirectory(prefix="seccoop-check-") as tmp:
+        fresh = Path(tmp) / "hf"
+        build_dataset(articles_dir, fresh, agreement=agreement, baselines=baselines)
+        expected = _relative_files(fresh)
+        actual = _relative_files(out_dir) if out_dir.is_dir() else set()
+        drift = []
+        for rel in sorted(expected | actual):
+            if rel not in actual:
+                drift.append(f"{rel}: missing")
+            elif rel not in expected:
+                drift.append(f"{rel}: not produced by the build")
+            elif not _same_content(rel, fresh / rel, out_dir / rel):
+                drift.append(f"{rel}: differs")
+    return drift
+
+
+_SIZE_LINE = re.compile(r"^\s*(num_bytes|download_size|dataset_size): \d+$", re.MULTILINE)
+_BYTE_FIELDS = ("sha256", "contentSize")
+
+
+def _same_content(rel: str, fresh: Path, committed: Path) -> bool:
+    """Equal content, ignoring what only the writer's library versions change.
+
+    Parquet files record the pyarrow version that wrote them, so their bytes, sizes and hashes
+    differ between library versions while their tables are equal: parquet is compared as Arrow
+    tables (schema with its Hugging Face features metadata, and data); the card and the
+    Croissant file are compared without the byte sizes and checksums they quote.
+    """
+    if fresh.read_bytes() == committed.read_bytes():
+        return True
+    if rel.endswith(".parquet"):
+        import pyarrow.parquet as pq
+
+        try:
+            return bool(pq.read_table(fresh).equals(pq.read_table(committed), check_metadata=True))
+        except (OSError, ValueError):
+            return False
+    if rel.endswith(".json"):
+        try:
+            return _strip_bytes(json.loads(fresh.read_text("utf-8"))) == _strip_bytes(
+                json.loads(committed.read_text("utf-8"))
+            )
+        except ValueError:
+            return False
+    if rel.endswith(".md"):
+        fresh_text, committed_text = fresh.read_text("utf-8"), committed.read_text("utf-8")
+        return _SIZE_LINE.sub("", fresh_text) == _SIZE_LINE.sub("", committed_text)
+    return False
+
+
+def _strip_bytes(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _strip_bytes(v) for k, v in node.items() if k not in _BYTE_FIELDS}
+    if isinstance(node, list):
+        return [_strip_bytes(v) for v in node]
+    return node

@@ -1,0 +1,536 @@
+"""The dataset card (``README.md`` of the built dataset), generated from the records and the build.
+
+The YAML front matter is assembled with `huggingface_hub.DatasetCardData` and filled with the
+``configs`` and ``dataset_info`` blocks by the same `datasets` helpers that ``push_to_hub``
+uses, so the Hub and `datasets.load_dataset` read exactly what the build wrote. The body (tasks,
+fields, example rows, statistics, annotation process, agreement, baselines, limitations,
+licensing, citation, version history) is computed from the data: nothing in it is typed by
+hand per release, and nothing depends on the time of the build, so the card is reproducible.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from seccoop.build import DEFAULT_CONFIG, SPLIT, BuildError, ConfigTable, outermost_names
+from seccoop.io import write_text_atomic
+from seccoop.models import EntityArgument, Record
+from seccoop.ontology import load_ontology
+from seccoop.stats import article_stats
+from seccoop.tokens import tokenize
+
+__all__ = [
+    "ANNOTATION_LICENSE",
+    "CONFIG_SUMMARIES",
+    "PRETTY_NAME",
+    "card_data",
+    "render_card",
+    "size_category",
+    "write_card",
+]
+
+PRETTY_NAME = "SecCoop News"
+ANNOTATION_LICENSE = "cc-by-4.0"
+TASK_CATEGORIES = ("token-classification",)
+TASK_IDS = ("named-entity-recognition", "coreference-resolution")
+TAGS = ("event-extraction", "quote-attribution", "plover", "news", "africa", "security-cooperation")
+# The Hub's size buckets (huggingface/datasets src/datasets/utils/resources/size_categories.json).
+_SIZE_BUCKETS = (
+    (10**3, "n<1K"),
+    (10**4, "1K<n<10K"),
+    (10**5, "10K<n<100K"),
+    (10**6, "100K<n<1M"),
+    (10**7, "1M<n<10M"),
+    (10**8, "10M<n<100M"),
+    (10**9, "100M<n<1B"),
+    (10**10, "1B<n<10B"),
+    (10**11, "10B<n<100B"),
+    (10**12, "100B<n<1T"),
+)
+
+CONFIG_SUMMARIES = {
+    "articles": "One row per article: the whole curated record (text, zones, sentences, entities, "
+    "mentions, non-mentions, values, events, quotes, annotation), label values as strings exactly "
+    "as in the JSON record. Offsets are code-point indices into `text`, end-exclusive.",
+    "ner": "One row per sentence: the tokens of `seccoop.tokens` with their character offsets into "
+    "the article text, and IOB2 `ner_tags` over the outermost name (NAM) mentions. A name nested "
+    'inside another name (for example "US" inside "US Embassy in Cotonou") is not tagged '
+    "here; it is kept, with every nominal and pronoun mention, in the `entities` config.",
+    "events": "One row per article: the text and its PLOVER events with trigger span, type, mode, "
+    "contexts, realis, and arguments whose filler is an entity (id and the mention that realises "
+    "it) or a value (span, type and normalized form).",
+    "quotes": "One row per article: the text and its direct, indirect and mixed quotes with their "
+    "content spans, cue, and speaker (entity id, canonical name and the mention the cue attaches "
+    "to).",
+    "entities": "One row per article: the text and its entity clusters (type, canonical name, "
+    "Wikidata QID when confirmed, ORG sector) with all their mentions (span and kind: name, "
+    "nominal, pronoun).",
+}
+
+_TASKS = (
+    (
+        "Named entity recognition",
+        "ner",
+        "Names (NAM mentions) typed by their entity. `seccoop score --task ner` reports the "
+        "SemEval-2013 strict, exact, partial and type modes (as nervaluate defines them) over all "
+        "names, nested ones included, at character offsets, and the CoNLL span F1 over the IOB2 "
+        "tags of this config (outermost names only).",
+    ),
+    (
+        "Entity mentions and coreference",
+        "entities",
+        "Mentions (NAM, NOM, PRO) grouped into typed clusters. `seccoop score --task entities` "
+        "reports mention detection on exact spans, MUC, B-cubed and CEAF-e and their mean (the "
+        "CoNLL-2012 score) over all mentions including singletons, and Wikidata link accuracy.",
+    ),
+    (
+        "Event extraction",
+        "events",
+        "PLOVER events with role-labelled arguments. `seccoop score --task events` reports trigger "
+        "identification and classification, and argument identification and classification with "
+        "and without requiring the event's trigger to be right; an argument is credited when it "
+        "names any mention of the gold entity.",
+    ),
+    (
+        "Quote attribution",
+        "quotes",
+        "Quotes with kind, content spans, cue and speaker. `seccoop score --task quotes` reports "
+        "content F1 (exact and overlap, overall and by kind), cue F1 and speaker attribution "
+        "accuracy at the entity level.",
+    ),
+)
+
+
+def size_category(num_examples: int) -> str:
+    """The Hub's size bucket for a number of examples."""
+    for bound, name in _SIZE_BUCKETS:
+        if num_examples < bound:
+            return name
+    return "n>1T"
+
+
+# ---------------------------------------------------------------- YAML front matter
+
+
+def card_data(tables: Sequence[ConfigTable]) -> Any:
+    """The card's metadata as a `huggingface_hub.DatasetCardData` (configs and dataset_info included)."""
+    from datasets import DatasetInfo, SplitDict, SplitInfo
+    from datasets.info import DatasetInfosDict
+    from datasets.utils.metadata import MetadataConfigs
+    from huggingface_hub import DatasetCardData
+
+    data = DatasetCardData(
+        pretty_name=PRETTY_NAME,
+        license=ANNOTATION_LICENSE,
+        language=["en"],
+        task_categories=list(TASK_CATEGORIES),
+        task_ids=list(TASK_IDS),
+        size_categories=[size_category(max(t.num_rows for t in tables))],
+        annotations_creators=["machine-generated"],
+        language_creators=["found"],
+        source_datasets=["original"],
+        multilinguality=["monolingual"],
+        tags=list(TAGS),
+    )
+    MetadataConfigs(
+        {
+            t.config: {
+                "data_files": [{"split": SPLIT, "path": t.path}],
+                **({"default": True} if t.config == DEFAULT_CONFIG else {}),
+            }
+            for t in tables
+        }
+    ).to_dataset_card_data(data)
+    infos = {}
+    for t in tables:
+        splits = SplitDict()
+        splits.add(SplitInfo(name=SPLIT, num_bytes=t.num_bytes, num_examples=t.num_rows))
+        infos[t.config] = DatasetInfo(
+            features=t.features, splits=splits, download_size=t.file_size, dataset_size=t.num_bytes
+        )
+    DatasetInfosDict(infos).to_dataset_card_data(data)
+    return data
+
+
+# ---------------------------------------------------------------- body helpers
+
+
+def _feature_lines(feature: Any, path: str = "") -> Iterable[tuple[str, str]]:
+    from datasets import ClassLabel, List, Value
+
+    if isinstance(feature, dict):
+        for name, sub in feature.items():
+            yield from _feature_lines(sub, f"{path}.{name}" if path else name)
+    elif isinstance(feature, List):
+        yield from _feature_lines(feature.feature, f"{path}[]")
+    elif isinstance(feature, ClassLabel):
+        yield path, f"class label ({feature.num_classes}): {', '.join(feature.names)}"
+    elif isinstance(feature, Value):
+        yield path, feature.dtype
+    else:
+        yield path, type(feature).__name__
+
+
+def _shorten(value: Any, width: int = 100, scalars: int = 12, objects: int = 2) -> Any:
+    """A copy of a row with long strings cut and long lists cut to their first items."""
+    if isinstance(value, str):
+        return value if len(value) <= width else value[: width - 1] + "…"
+    if isinstance(value, list):
+        keep = objects if any(isinstance(v, dict | list) for v in value) else scalars
+        kept = [_shorten(v, width, scalars, objects) for v in value[:keep]]
+        if len(value) > keep:
+            kept.append(f"… {len(value) - keep} more")
+        return kept
+    if isinstance(value, dict):
+        return {k: _shorten(v, width, scalars, objects) for k, v in value.items()}
+    return value
+
+
+def _json(value: Any, indent: str = "") -> str:
+    """JSON with objects one key a line and lists of scalars on one line, for readable examples."""
+    inner = indent + "  "
+    flat = json.dumps(value, ensure_ascii=False)
+    scalars_only = isinstance(value, dict) and not any(isinstance(v, dict | list) for v in value.values())
+    if scalars_only and len(flat) <= 80:
+        return flat
+    if isinstance(value, dict) and value:
+        items = [f"{inner}{json.dumps(k)}: {_json(v, inner)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + indent + "}"
+    if isinstance(value, list) and any(isinstance(v, dict | list) for v in value):
+        items = [inner + _json(v, inner) for v in value]
+        return "[\n" + ",\n".join(items) + "\n" + indent + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _table(header: Sequence[str], body: Iterable[Sequence[Any]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in body]
+    return lines
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    if value is None:
+        return "–"
+    return str(value).replace("|", "\\|")
+
+
+def _counts(counter: Counter[str], order: Iterable[str]) -> str:
+    parts = [f"{name} {counter[name]}" for name in order if counter[name]]
+    return ", ".join(parts) if parts else "none"
+
+
+def _read_json(path: Path | None) -> Any:
+    if path is None or not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise BuildError(f"{path}: cannot read it as JSON: {exc}") from exc
+
+
+def _render_json(data: Any) -> list[str]:
+    """A table for agreement figures, {row: {column: number}} or {key: number}; else the JSON."""
+    if isinstance(data, dict) and isinstance(data.get("pooled"), list):
+        rows = [r for r in data["pooled"] if isinstance(r, dict)]
+        head = [str(data.get("description", "")), ""] if data.get("description") else []
+        return head + _table(
+            ["layer", "F1", "pass A", "pass B", "matched"],
+            ([r.get("layer"), r.get("f1"), *(r.get(k, "–") for k in ("a", "b", "matched"))] for r in rows),
+        )
+    if isinstance(data, dict) and data and all(isinstance(v, dict) for v in data.values()):
+        inner = [v for v in data.values() if isinstance(v, dict)]
+        if all(not isinstance(x, dict | list) for v in inner for x in v.values()):
+            columns = list(dict.fromkeys(k for v in inner for k in v))
+            return _table(["", *columns], ([key, *(data[key].get(c) for c in columns)] for key in data))
+    if isinstance(data, dict) and data and all(not isinstance(v, dict | list) for v in data.values()):
+        return _table(["", "value"], data.items())
+    return ["```json", json.dumps(data, ensure_ascii=False, indent=2), "```"]
+
+
+# ---------------------------------------------------------------- body sections
+
+
+def _statistics(records: Sequence[Record], tables: Sequence[ConfigTable]) -> list[str]:
+    ont = load_ontology()
+    per_article = [article_stats(r) for r in records]
+    entity_types: Counter[str] = sum((s.entities for s in per_article), Counter())
+    mention_kinds: Counter[str] = sum((s.mentions for s in per_article), Counter())
+    value_types: Counter[str] = sum((s.values for s in per_article), Counter())
+    event_types: Counter[str] = sum((s.events for s in per_article), Counter())
+    quote_kinds: Counter[str] = sum((s.quotes for s in per_article), Counter())
+    names: Counter[str] = Counter()
+    realis: Counter[str] = Counter()
+    roles: Counter[str] = Counter()
+    nested = tokens = with_speaker = entity_args = 0
+    for r in records:
+        types = {e.id: e.type for e in r.entities}
+        outer = outermost_names(r.mentions)
+        names.update(types[m.entity] for m in outer)
+        nested += sum(1 for m in r.mentions if m.kind == "NAM") - len(outer)
+        tokens += sum(len(tokenize(r.text, s.start, s.end)) for s in r.sentences)
+        realis.update(e.realis for e in r.events)
+        for e in r.events:
+            roles.update(a.role for a in e.arguments)
+            entity_args += sum(1 for a in e.arguments if isinstance(a, EntityArgument))
+        with_speaker += sum(1 for q in r.quotes if q.speaker is not None)
+    n_events = sum(event_types.values())
+    body = [
+        ["articles", len(records), ""],
+        ["characters of text", sum(s.characters for s in per_article), ""],
+        ["sentences", sum(s.sentences for s in per_article), ""],
+        ["tokens in sentences", tokens, ""],
+        ["entities (clusters)", sum(entity_types.values()), _counts(entity_types, ont.entity_types)],
+        ["mentions", sum(mention_kinds.values()), _counts(mention_kinds, ont.mention_kinds)],
+        ["names tagged in `ner`", sum(names.values()), _counts(names, ont.entity_types)],
+        ["nested names (only in `entities`)", nested, ""],
+        ["values", sum(value_types.values()), _counts(value_types, ont.value_types)],
+        ["events", n_events, _counts(event_types, ont.event_types)],
+        ["event realis", n_events, _counts(realis, ont.realis)],
+        [
+            "event arguments",
+            sum(roles.values()),
+            _counts(roles, ont.roles) + f"; {entity_args} filled by entities",
+        ],
+        [
+            "quotes",
+            sum(quote_kinds.values()),
+            _counts(quote_kinds, ont.quote_kinds) + f"; {with_speaker} with a speaker",
+        ],
+    ]
+    rows_per_config = ", ".join(f"`{t.config}` {t.num_rows}" for t in tables)
+    return [
+        *_table(["", "count", "by label"], body),
+        "",
+        f"Rows per config (split `{SPLIT}`): {rows_per_config}. Per-article counts: `seccoop stats`.",
+    ]
+
+
+def _configs_section(tables: Sequence[ConfigTable]) -> list[str]:
+    lines: list[str] = []
+    for t in tables:
+        default = " (default)" if t.config == DEFAULT_CONFIG else ""
+        lines += [
+            f"### `{t.config}`{default}",
+            "",
+            CONFIG_SUMMARIES[t.config],
+            "",
+            f"File: `{t.path}`, {_plural(t.num_rows, 'row')}. Load it with "
+            f'`load_dataset("dataset/hf", "{t.config}", split="{SPLIT}")`.',
+            "",
+            *_table(["field", "type"], ([f"`{p}`", kind] for p, kind in _feature_lines(t.features))),
+            "",
+        ]
+        if t.rows:
+            example = _json(_shorten(t.rows[0]))
+            lines += [
+                "Example (the first row, shortened; class labels shown by name, `load_dataset` "
+                "returns their integer ids, which `features[...].int2str` turns back into names):",
+                "",
+                "```json",
+                example,
+                "```",
+                "",
+            ]
+    return lines
+
+
+_STATUSES = ("adjudicated", "double-annotated", "draft")
+
+
+def _annotation_section(records: Sequence[Record]) -> list[str]:
+    status: Counter[str] = Counter(r.annotation.status for r in records)
+    annotators = sorted({a for r in records for a in r.annotation.annotators})
+    adjudicators = sorted({r.annotation.adjudicator for r in records if r.annotation.adjudicator})
+    return [
+        "Every article is annotated by two annotators working independently from the annotation "
+        "guidelines (`dataset/GUIDELINES.md`); an adjudicator then compares the two versions and "
+        "settles every disagreement (each case is listed in `dataset/AGREEMENT.md`), and the "
+        "validator (`seccoop validate`) checks each record (offsets, surfaces, references, ontology "
+        "rules) before it is merged.",
+        "",
+        "**Who annotated, honestly:** for this release both annotation passes and the adjudication "
+        "were made by separate sessions of an AI language model working only from the guidelines "
+        "and the texts, not by human annotators (hence `annotations_creators: machine-generated`). "
+        "Two instances of one model share biases, so the agreement below is an upper bound on what "
+        "two human annotators would reach; a human review of the adjudicated records is planned.",
+        "",
+        "Status of the records in this build: "
+        + ", ".join(f"{name} {status[name]}" for name in _STATUSES if status[name])
+        + f". Annotators: {', '.join(annotators) or 'none recorded'}; adjudicators: "
+        f"{', '.join(adjudicators) or 'none recorded'}.",
+    ]
+
+
+def _limitations(records: Sequence[Record]) -> list[str]:
+    publishers = sorted({r.publisher for r in records if r.publisher})
+    outlets = ", ".join(publishers) if publishers else "not named in the texts"
+    return [
+        f"- **Size.** {_plural(len(records), 'article')}: enough to test an extraction system end "
+        "to end and to compare systems on exact, checked spans; far too few to train one or "
+        "to support claims about news coverage in general.",
+        f"- **Perspective.** The texts report the views of their outlets ({outlets}) and of the "
+        "people and institutions they quote. The events and quotes annotated are what the "
+        "articles say, not verified facts, and the choice of articles reflects what these outlets "
+        "chose to cover.",
+        "- **Language.** English only; security cooperation in Africa is also reported in French, "
+        "Portuguese, Arabic, Swahili and other languages, which this corpus does not cover.",
+        "- **Annotation scheme.** Entity types follow ACE with a PROGRAM extension, events follow "
+        "PLOVER with SecCoop's own argument roles; systems trained on other schemes will disagree "
+        "with the gold at the edges.",
+    ]
+
+
+def render_card(
+    tables: Sequence[ConfigTable],
+    records: Sequence[Record],
+    *,
+    agreement: Path | None,
+    baselines: Path | None,
+) -> str:
+    """The whole card: YAML front matter, then the Markdown body."""
+    from seccoop import __version__
+
+    yaml = card_data(tables).to_yaml()
+    by_config: Mapping[str, ConfigTable] = {t.config: t for t in tables}
+    agreement_data = _read_json(agreement)
+    baseline_data = _read_json(baselines)
+    n = len(records)
+    lines = [
+        "---",
+        yaml,
+        "---",
+        "",
+        f"# {PRETTY_NAME}",
+        "",
+        f"A small, exact, checked corpus of {_plural(n, 'English news article')} "
+        "about security and defence cooperation in Africa, annotated with entities (mentions, "
+        "clusters, Wikidata links where confirmed), value expressions (dates, money, quantities), PLOVER "
+        "events with arguments, and quotes with cue and speaker, all at exact character offsets.",
+        "",
+        "## Dataset summary",
+        "",
+        "One JSON record per article is the source of truth; this dataset is built from those "
+        "records by `seccoop build` after they pass `seccoop validate`. Every config has a single "
+        f"split, `{SPLIT}`: the corpus is a benchmark for extraction systems, not training data.",
+        "",
+        "```python",
+        "from datasets import load_dataset",
+        "",
+        "# from a clone of the repository; offline",
+        f'articles = load_dataset("dataset/hf", split="{SPLIT}")  # the default config',
+        f'ner = load_dataset("dataset/hf", "ner", split="{SPLIT}")',
+        'print(ner.features["ner_tags"].feature.names[:3])  # class label ids -> names',
+        "```",
+        "",
+        "## Supported tasks and scoring",
+        "",
+        "Predictions (JSON Lines, one object per article, spans with offsets or by their text) "
+        "are scored against the gold records with `seccoop score --task <task> --predictions "
+        "<file>`; matching is one-to-one and every score carries its counts.",
+        "",
+        *_table(
+            ["task", "config", "what is predicted and how it is scored"],
+            ([task, f"`{config}`", how] for task, config, how in _TASKS if config in by_config),
+        ),
+        "",
+        "## Configurations and fields",
+        "",
+        *_configs_section(tables),
+        "## Statistics",
+        "",
+        *_statistics(records, tables),
+        "",
+        "## Data collection",
+        "",
+        "The article texts are news articles as published online, stored byte for byte as seed "
+        'files (with whatever page furniture, such as "Subscribe", the capture kept); a record '
+        "keeps the seed's path and SHA-256 and its `text` is the seed decoded as UTF-8, "
+        "unchanged. Title, publisher, byline, date and URL are filled only when the text itself "
+        "states them; nothing is invented. Zones that are not article body (headline, dateline, "
+        "captions, boilerplate) are marked.",
+        "",
+        "## Annotation process",
+        "",
+        *_annotation_section(records),
+        "",
+        "## Agreement",
+        "",
+        *(
+            [
+                "Inter-annotator agreement between the two independent annotations, before adjudication:",
+                "",
+                *_render_json(agreement_data),
+            ]
+            if agreement_data is not None
+            else ["Agreement figures are pending: they will be reported here once computed."]
+        ),
+        "",
+        "## Baselines",
+        "",
+        *(
+            [
+                f"Scores of baseline systems on the `{SPLIT}` split, computed with `seccoop score`:",
+                "",
+                *_render_json(baseline_data),
+            ]
+            if baseline_data is not None
+            else ["Baseline scores are pending: they will be reported here once computed."]
+        ),
+        "",
+        "## Limitations and biases",
+        "",
+        *_limitations(records),
+        "",
+        "## Licensing",
+        "",
+        "The annotations (every field of the records except `text`, and every config built from "
+        "them) are released under the Creative Commons Attribution 4.0 International licence "
+        "(CC BY 4.0); the card's `license: cc-by-4.0` refers to them.",
+        "",
+        "The article texts belong to their publishers. SecCoop News claims no licence for them and "
+        "grants none: they are included unchanged only so that the annotations' offsets can be "
+        "checked and used for research on information extraction. Anyone who reuses the texts is "
+        "responsible for making sure their use is allowed where they are.",
+        "",
+        "## Citation",
+        "",
+        "```bibtex",
+        "@misc{seccoop_news,",
+        f"  title   = {{{PRETTY_NAME}: a checked corpus of news about security cooperation in Africa}},",
+        "  author  = {{SecCoop News contributors}},",
+        f"  note    = {{Version {__version__}}}",
+        "}",
+        "```",
+        "",
+        "## Version history",
+        "",
+        f"- {__version__}: this build; {_plural(n, 'article')}, configs "
+        + ", ".join(f"`{t.config}`" for t in tables)
+        + ".",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_card(
+    out_dir: Path,
+    tables: Sequence[ConfigTable],
+    records: Sequence[Record],
+    *,
+    agreement: Path | None,
+    baselines: Path | None,
+) -> Path:
+    """Write ``out_dir/README.md``; return its path."""
+    path = out_dir / "README.md"
+    write_text_atomic(path, render_card(tables, records, agreement=agreement, baselines=baselines))
+    return path
