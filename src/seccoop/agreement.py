@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from seccoop.io import splice
 from seccoop.models import EntityArgument, Record
 
 __all__ = [
@@ -383,6 +384,4 @@ TABLE_END = "<!-- agreement:end -->"
 
 def splice_table(document: str, table: str) -> str:
     """Replace the generated table between the markers of ``document``."""
-    head, _, rest = document.partition(TABLE_BEGIN)
-    _, _, tail = rest.partition(TABLE_END)
-    return f"{head}{TABLE_BEGIN}\n{table}{TABLE_END}{tail}"
+    return splice(document, TABLE_BEGIN, TABLE_END, table)

@@ -84,7 +84,8 @@ def _cmd_anchor(args: argparse.Namespace) -> int:
 
 def _cmd_stats(args: argparse.Namespace) -> int:
     from seccoop.diagnostics import render, summary_line
-    from seccoop.stats import render_stats
+    from seccoop.io import splice, write_text_atomic
+    from seccoop.stats import README_BEGIN, README_END, render_stats
     from seccoop.validate import validate_paths
 
     report = validate_paths([Path(p) for p in args.paths] or [DEFAULT_ARTICLES])
@@ -92,7 +93,18 @@ def _cmd_stats(args: argparse.Namespace) -> int:
         print(render(report.findings, "human"))
         print(summary_line(report.findings, report.files))
         return report.exit_code
-    print(render_stats([loaded.record for loaded in report.records]), end="")
+    table = render_stats([loaded.record for loaded in report.records])
+    if args.readme:
+        readme = Path(args.readme)
+        try:
+            updated = splice(readme.read_text(encoding="utf-8"), README_BEGIN, README_END, table)
+        except (OSError, ValueError) as exc:
+            print(f"{readme}: {exc}", file=sys.stderr)
+            return 2
+        write_text_atomic(readme, updated)
+        print(f"updated the statistics in {readme}")
+        return 0
+    print(table, end="")
     return 0
 
 
@@ -150,6 +162,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("stats", help="counts per layer and type per article (Markdown)")
     p.add_argument("paths", nargs="*", help="record files or folders (default: dataset/articles/)")
+    p.add_argument("--readme", metavar="FILE", help="write the tables into FILE between the stats markers")
     p.set_defaults(func=_cmd_stats)
 
     p = sub.add_parser("anchor", help="compute the offsets of a draft's spans from their surfaces")

@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["write_text_atomic"]
+__all__ = ["splice", "write_text_atomic"]
 
 
 def write_text_atomic(path: Path, text: str) -> None:
@@ -20,3 +20,16 @@ def write_text_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def splice(document: str, begin: str, end: str, content: str) -> str:
+    """Replace what stands between the marker lines ``begin`` and ``end`` of ``document``.
+
+    Used for generated blocks inside hand-written Markdown (the README's statistics, the table of
+    AGREEMENT.md). Raises ValueError when a marker is missing.
+    """
+    head, found_begin, rest = document.partition(begin)
+    _, found_end, tail = rest.partition(end)
+    if not (found_begin and found_end):
+        raise ValueError(f"markers {begin!r} ... {end!r} not found")
+    return f"{head}{begin}\n{content}{end}{tail}"
