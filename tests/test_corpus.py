@@ -6,7 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from seccoop.build import check_build
+from seccoop.export import export_records, import_records
 from seccoop.schema import check_schemas
 from seccoop.validate import validate_paths
 
@@ -57,3 +60,11 @@ def test_agreement_figures_are_current() -> None:
         [sys.executable, str(ROOT / "scripts" / "agreement.py"), "--check"], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["brat", "labelstudio"])
+def test_real_articles_round_trip_losslessly(fmt: str, tmp_path: Path) -> None:
+    records = [loaded.record for loaded in validate_paths([ARTICLES]).records]
+    export_records(records, fmt, tmp_path / fmt)
+    source = tmp_path / fmt if fmt == "brat" else tmp_path / fmt / "tasks.json"
+    assert import_records(fmt, source, records) == records

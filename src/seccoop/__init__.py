@@ -5,6 +5,7 @@ the benchmark scorer. The public API is re-exported here.
 """
 
 from seccoop.diagnostics import CATALOG, Finding
+from seccoop.export import ExportResult, export_records, import_records
 from seccoop.load import LoadError, load_articles, load_hf
 from seccoop.models import SCHEMA_VERSION, Record, dump_record
 from seccoop.ontology import Ontology, load_ontology
@@ -15,6 +16,7 @@ __version__ = "1.0.0"
 __all__ = [
     "CATALOG",
     "SCHEMA_VERSION",
+    "ExportResult",
     "Finding",
     "LoadError",
     "Ontology",
@@ -22,6 +24,8 @@ __all__ = [
     "Report",
     "__version__",
     "dump_record",
+    "export_records",
+    "import_records",
     "load_articles",
     "load_hf",
     "load_ontology",

@@ -138,6 +138,42 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from seccoop.export import ConversionError, MissingExtraError, export_corpus
+
+    try:
+        result = export_corpus(args.format, Path(args.articles), Path(args.out))
+    except ConversionError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    except (OSError, MissingExtraError) as exc:
+        print(f"seccoop export: {exc}", file=sys.stderr)
+        return 2
+    for line in result.summary():
+        print(line)
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from seccoop.export import ConversionError, import_corpus
+
+    out = Path(args.out) if args.out else None
+    try:
+        result = import_corpus(args.format, Path(args.src), Path(args.articles), out)
+    except ConversionError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"seccoop import: {exc}", file=sys.stderr)
+        return 2
+    for path in result.files:
+        print(f"wrote {path}")
+    print(f"now run: seccoop validate {out or args.articles}")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="seccoop", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -155,10 +191,29 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_schemas)
 
     p = sub.add_parser("build", help="build the Hugging Face dataset (parquet per config, card, croissant)")
-    p.add_argument("--check", action="store_true", help="rebuild in a temporary folder; fail if --out differs")
-    p.add_argument("--articles", default=str(DEFAULT_ARTICLES), help="record folder (default: dataset/articles)")
+    p.add_argument(
+        "--check", action="store_true", help="rebuild in a temporary folder; fail if --out differs"
+    )
+    p.add_argument(
+        "--articles", default=str(DEFAULT_ARTICLES), help="record folder (default: dataset/articles)"
+    )
     p.add_argument("--out", default=str(DEFAULT_HF), help="output folder (default: dataset/hf)")
     p.set_defaults(func=_cmd_build)
+
+    p = sub.add_parser("export", help="write the records as conll, brat, spacy or labelstudio files")
+    p.add_argument("--format", required=True, choices=("conll", "brat", "spacy", "labelstudio"))
+    p.add_argument(
+        "--articles", default=str(DEFAULT_ARTICLES), help="record folder (default: dataset/articles)"
+    )
+    p.add_argument("--out", required=True, help="output folder")
+    p.set_defaults(func=_cmd_export)
+
+    p = sub.add_parser("import", help="read brat or Label Studio files back into records")
+    p.add_argument("--format", required=True, choices=("brat", "labelstudio"))
+    p.add_argument("src", help="brat folder, or Label Studio tasks JSON (or its folder)")
+    p.add_argument("--articles", required=True, help="the records the files were exported from")
+    p.add_argument("--out", help="where to write the records (default: --articles, in place)")
+    p.set_defaults(func=_cmd_import)
 
     p = sub.add_parser("stats", help="counts per layer and type per article (Markdown)")
     p.add_argument("paths", nargs="*", help="record files or folders (default: dataset/articles/)")
