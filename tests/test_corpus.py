@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from seccoop.baseline import LEADERBOARD_BEGIN, LEADERBOARD_END, leaderboard_markdown, write_baselines
 from seccoop.build import check_build
 from seccoop.export import export_records, import_records
+from seccoop.io import splice
 from seccoop.schema import check_schemas
+from seccoop.score import gold_as_predictions, score
 from seccoop.validate import validate_paths
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,3 +72,26 @@ def test_real_articles_round_trip_losslessly(fmt: str, tmp_path: Path) -> None:
     export_records(records, fmt, tmp_path / fmt)
     source = tmp_path / fmt if fmt == "brat" else tmp_path / fmt / "tasks.json"
     assert import_records(fmt, source, records) == records
+
+
+def test_gold_scored_against_itself_is_perfect_on_every_metric() -> None:
+    records = [loaded.record for loaded in validate_paths([ARTICLES]).records]
+    report = score(records, gold_as_predictions(records), "all")
+    headline = report.headline()
+    measured = {k: v for k, v in headline.items() if v is not None}
+    assert len(measured) > 20
+    assert measured == dict.fromkeys(measured, 1.0)
+    # the only unmeasured figure is QID link accuracy: no entity has a confirmed QID yet
+    assert {k for k, v in headline.items() if v is None} == {"link_accuracy"}
+
+
+def test_baseline_scores_and_leaderboard_are_current(tmp_path: Path) -> None:
+    run = write_baselines([ARTICLES], tmp_path / "baselines.json", tmp_path / "predictions")
+    assert run.exit_code == 0
+    committed = (ROOT / "dataset" / "baselines.json").read_text(encoding="utf-8")
+    assert (tmp_path / "baselines.json").read_text(encoding="utf-8") == committed, (
+        "stale baselines; regenerate with: python scripts/baseline_scores.py"
+    )
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = leaderboard_markdown(json.loads(committed))
+    assert splice(readme, LEADERBOARD_BEGIN, LEADERBOARD_END, table) == readme

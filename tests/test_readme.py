@@ -56,4 +56,4 @@ def test_setup_commands_and_ci_agree() -> None:
 def test_statistics_block_is_current() -> None:
     records = [loaded.record for loaded in validate_paths([ROOT / "dataset" / "articles"]).records]
     expected = splice(README, README_BEGIN, README_END, render_stats(records))
-    assert README == expected, "stale statistics; regenerate with: seccoop stats --readme README.md"
+    assert expected == README, "stale statistics; regenerate with: seccoop stats --readme README.md"

@@ -34,11 +34,15 @@ def fixture_codes() -> list[str]:
     return sorted(p.stem if p.suffix == ".json" else p.name for p in INVALID.iterdir() if p.name != "seeds")
 
 
-def test_every_catalog_code_has_a_fixture() -> None:
-    assert sorted(CATALOG) == fixture_codes()
+# Codes a record can raise; the predictions codes have their fixtures in fixtures/predictions/.
+RECORD_CODES = sorted(code for code, spec in CATALOG.items() if spec.subject == "record")
 
 
-@pytest.mark.parametrize("code", sorted(CATALOG))
+def test_every_record_code_has_a_fixture() -> None:
+    assert fixture_codes() == RECORD_CODES
+
+
+@pytest.mark.parametrize("code", RECORD_CODES)
 def test_fixture_yields_exactly_its_code(code: str) -> None:
     report = validate_paths(fixture_paths(code))
     codes = {f.code for f in report.findings}
@@ -49,7 +53,7 @@ def test_fixture_yields_exactly_its_code(code: str) -> None:
     assert report.exit_code == expected_exit
 
 
-@pytest.mark.parametrize("code", sorted(CATALOG))
+@pytest.mark.parametrize("code", RECORD_CODES)
 def test_findings_are_located_and_quote_the_value(code: str) -> None:
     report = validate_paths(fixture_paths(code))
     for f in report.findings:

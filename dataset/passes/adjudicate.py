@@ -69,10 +69,19 @@ def next_id(rec: Rec, prefix: str, table: str) -> str:
     return f"{prefix}{max(numbers, default=0) + 1}"
 
 
-def add_event(rec: Rec, etype: str, mode: str | None, context: list[str], realis: str, trigger: Rec, args: list[Rec]) -> None:
+def add_event(
+    rec: Rec, etype: str, mode: str | None, context: list[str], realis: str, trigger: Rec, args: list[Rec]
+) -> None:
     rec["events"].append(
-        {"id": next_id(rec, "ev", "events"), "type": etype, "mode": mode, "context": context, "realis": realis,
-         "trigger": trigger, "arguments": args}
+        {
+            "id": next_id(rec, "ev", "events"),
+            "type": etype,
+            "mode": mode,
+            "context": context,
+            "realis": realis,
+            "trigger": trigger,
+            "arguments": args,
+        }
     )
     rec["events"].sort(key=lambda e: e["trigger"]["start"])
 
@@ -95,8 +104,15 @@ def rwanda_benin(rec: Rec) -> None:
     drop_event(rec, 2371)  # D1: 'discussions' is the purpose of 'traveled', not a new event
     drop_event(rec, 2392)  # D1: 'strengthening' is the purpose of the discussions
     # D2: 'ready to work with Benin' signals willingness to cooperate: AGREE, beside COOPERATE 'work'
-    add_event(rec, "AGREE", None, ["military"], "actual", span(rec, "ready", near="We are ready"),
-              [ent_arg(rec, "Source", 650, "We"), ent_arg(rec, "Target", 676, "Benin")])
+    add_event(
+        rec,
+        "AGREE",
+        None,
+        ["military"],
+        "actual",
+        span(rec, "ready", near="We are ready"),
+        [ent_arg(rec, "Source", 650, "We"), ent_arg(rec, "Target", 676, "Benin")],
+    )
     # D3: a country whose territory is attacked is the Target of the ASSAULT
     set_args(rec, 264, [ent_arg(rec, "Target", 221, "Burkina Faso")])
     set_args(rec, 432, [ent_arg(rec, "Target", s) for s in (367, 374, 380, 391)])
@@ -112,8 +128,15 @@ def rwanda_benin(rec: Rec) -> None:
 def us_algeria_benin(rec: Rec) -> None:
     drop_event(rec, 1088)  # D6: the briefing's giver is not stated; CONSULT needs a Source
     # D7: 'providing support for joint military exercises' is AID beside COOPERATE 'exercises'
-    add_event(rec, "AID", None, ["military"], "actual", span(rec, "providing", near="addition to providing"),
-              [ent_arg(rec, "Source", 1723), ent_arg(rec, "Target", 1834, "Benin")])
+    add_event(
+        rec,
+        "AID",
+        None,
+        ["military"],
+        "actual",
+        span(rec, "providing", near="addition to providing"),
+        [ent_arg(rec, "Source", 1723), ent_arg(rec, "Target", 1834, "Benin")],
+    )
     # D8: a fragment with no attribution of its own has no speaker
     q = next(q for q in rec["quotes"] if q["content"][0]["text"].startswith("conventional arms"))
     q["speaker"] = q["speaker_mention"] = None
@@ -135,29 +158,64 @@ def us_kenya_pentagon(rec: Rec) -> None:
 def us_kenya_pact(rec: Rec) -> None:
     drop_mention(rec, 2324, "it")  # D12: 'it' may be the signing or the framework: left out
     # D13: the Haiti mission and the U.S. forces are entities: beneficiary and guest of events
-    mission = add_entity(rec, "ORG", "multinational security support mission in Haiti", "IGO",
-                         [span(rec, "multinational security support mission", at=692),
-                          span(rec, "Haiti mission", at=1030)])
+    mission = add_entity(
+        rec,
+        "ORG",
+        "multinational security support mission in Haiti",
+        "IGO",
+        [span(rec, "multinational security support mission", at=692), span(rec, "Haiti mission", at=1030)],
+    )
     add_entity(rec, "ORG", "U.S. forces", "MIL", [span(rec, "U.S. forces", at=1462)])
     mission_mentions = sorted((m["start"], m["id"]) for m in rec["mentions"] if m["entity"] == mission)
     drop_event(rec, 2184)  # D14: 'their meeting' refers back to the visit
     # D15: Kenya is to *lead* the mission: the verb is the trigger
     drop_event(rec, 723)
-    add_event(rec, "AID", None, ["peacekeeping"], "hypothetical", span(rec, "lead", near="Kenya to lead"),
-              [ent_arg(rec, "Source", 676, "Kenya"), ent_arg(rec, "Target", 734, "Haiti")])
+    add_event(
+        rec,
+        "AID",
+        None,
+        ["peacekeeping"],
+        "hypothetical",
+        span(rec, "lead", near="Kenya to lead"),
+        [ent_arg(rec, "Source", 676, "Kenya"), ent_arg(rec, "Target", 734, "Haiti")],
+    )
     # D16: 'reaffirmed the U.S. commitment' is an AGREE event, not a quote
     rec["quotes"] = [q for q in rec["quotes"] if not (q["cue"] and q["cue"]["text"] == "reaffirmed")]
     # D17: France's announced decision is CONCEDE (Sunday); the withdrawal itself stays RETREAT future
-    add_event(rec, "CONCEDE", None, ["military", "diplomatic"], "actual", span(rec, "decision", near="France's decision"),
-              [ent_arg(rec, "Source", 1756, "France"), ent_arg(rec, "Place", 1798, "Niger"), val_arg(rec, "Time", 1807)])
+    add_event(
+        rec,
+        "CONCEDE",
+        None,
+        ["military", "diplomatic"],
+        "actual",
+        span(rec, "decision", near="France's decision"),
+        [
+            ent_arg(rec, "Source", 1756, "France"),
+            ent_arg(rec, "Place", 1798, "Niger"),
+            val_arg(rec, "Time", 1807),
+        ],
+    )
     # D5: joint signing: both parties are Sources
     for trig, a, b in ((55, 12, 36), (247, 169, 232), (424, 409, 395)):
         keep = [x for x in event(rec, trig)["arguments"] if x["role"] not in ("Source", "Target")]
-        set_args(rec, trig, [ent_arg(rec, "Source", a, None if trig != 55 else "U.S. defense secretary"),
-                             ent_arg(rec, "Source", b, None if trig != 55 else "Kenyan counterpart"), *keep])
+        set_args(
+            rec,
+            trig,
+            [
+                ent_arg(rec, "Source", a, None if trig != 55 else "U.S. defense secretary"),
+                ent_arg(rec, "Source", b, None if trig != 55 else "Kenyan counterpart"),
+                *keep,
+            ],
+        )
     # D13: the mission and the forces as fillers
-    set_args(rec, 762, [ent_arg(rec, "Source", 757, "U.S."),
-                        {"role": "Target", "entity": mission, "mention": mission_mentions[0][1]}])
+    set_args(
+        rec,
+        762,
+        [
+            ent_arg(rec, "Source", 757, "U.S."),
+            {"role": "Target", "entity": mission, "mention": mission_mentions[0][1]},
+        ],
+    )
     args = [a for a in event(rec, 1011)["arguments"] if a["role"] != "Target"]
     set_args(rec, 1011, [*args, {"role": "Target", "entity": mission, "mention": mission_mentions[1][1]}])
     args = [a for a in event(rec, 1454)["arguments"] if a["role"] != "Target"]

@@ -130,7 +130,9 @@ def _speakers(record_a: Record, record_b: Record) -> tuple[LayerAgreement, list[
     names_a = {e.id: e.name for e in record_a.entities}
     names_b = {e.id: e.name for e in record_b.entities}
 
-    def speaker_spans(spans: dict[str, frozenset[tuple[int, int]]], sid: str | None) -> frozenset[tuple[int, int]] | None:
+    def speaker_spans(
+        spans: dict[str, frozenset[tuple[int, int]]], sid: str | None
+    ) -> frozenset[tuple[int, int]] | None:
         return spans.get(sid, frozenset()) if sid else None
 
     def agree(qa: Any, qb: Any) -> bool:
@@ -140,7 +142,9 @@ def _speakers(record_a: Record, record_b: Record) -> tuple[LayerAgreement, list[
     pairs = []
     for i, qa in enumerate(record_a.quotes):
         for j, qb in enumerate(record_b.quotes):
-            overlap = sum(max(0, min(x.end, y.end) - max(x.start, y.start)) for x in qa.content for y in qb.content)
+            overlap = sum(
+                max(0, min(x.end, y.end) - max(x.start, y.start)) for x in qa.content for y in qb.content
+            )
             if overlap:
                 pairs.append((-overlap, not agree(qa, qb), i, j))
     used_a: set[int] = set()
@@ -173,32 +177,14 @@ def _b_cubed_muc(record_a: Record, record_b: Record) -> tuple[LayerAgreement, La
     clusters_a = _clusters(shared, ka)
     clusters_b = _clusters(shared, kb)
     scale = 10**6
-    b3 = _TMP_b_cubed(clusters_a, clusters_b)
-    m = _TMP_muc(clusters_a, clusters_b)
+    from seccoop.score import b_cubed, muc  # one implementation of the coreference metrics
+
+    b3 = b_cubed(clusters_a, clusters_b)
+    m = muc(clusters_a, clusters_b)
     return (
-        LayerAgreement("clusters B-cubed (shared mentions)", scale, scale, round(b3 * scale)),
-        LayerAgreement("clusters MUC (shared mentions)", scale, scale, round(m * scale)),
+        LayerAgreement("clusters B-cubed (shared mentions)", scale, scale, round(b3.f1 * scale)),
+        LayerAgreement("clusters MUC (shared mentions)", scale, scale, round(m.f1 * scale)),
     )
-
-
-def _TMP_b_cubed(key, resp):  # type: ignore[no-untyped-def]
-    def score(k, r):  # type: ignore[no-untyped-def]
-        of = {m: c for c in r for m in c}
-        tot = sum(len(c & of[m]) / len(c) for c in k for m in c)
-        n = sum(len(c) for c in k)
-        return tot / n if n else 1.0
-    p, r = score(resp, key), score(key, resp)
-    return 2 * p * r / (p + r) if p + r else 0.0
-
-
-def _TMP_muc(key, resp):  # type: ignore[no-untyped-def]
-    def rec(k, r):  # type: ignore[no-untyped-def]
-        of = {m: i for i, c in enumerate(r) for m in c}
-        num = sum(len(c) - len({of[m] for m in c}) for c in k)
-        den = sum(len(c) - 1 for c in k)
-        return num / den if den else 1.0
-    r, p = rec(key, resp), rec(resp, key)
-    return 2 * p * r / (p + r) if p + r else 0.0
 
 
 def _clusters(

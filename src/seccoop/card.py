@@ -239,7 +239,14 @@ def _read_json(path: Path | None) -> Any:
 
 
 def _render_json(data: Any) -> list[str]:
-    """A table for agreement figures, {row: {column: number}} or {key: number}; else the JSON."""
+    """A table for agreement figures, baselines, {row: {column: number}} or {key: number}."""
+    if isinstance(data, dict) and isinstance(data.get("systems"), list):
+        from seccoop.baseline import leaderboard_markdown
+
+        described = [
+            f"- `{s.get('name')}`: {s.get('description')}" for s in data["systems"] if isinstance(s, dict)
+        ]
+        return [*described, "", *leaderboard_markdown(data).splitlines()]
     if isinstance(data, dict) and isinstance(data.get("pooled"), list):
         rows = [r for r in data["pooled"] if isinstance(r, dict)]
         head = [str(data.get("description", "")), ""] if data.get("description") else []

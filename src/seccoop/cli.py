@@ -174,6 +174,19 @@ def _cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_score(args: argparse.Namespace) -> int:
+    from seccoop.diagnostics import render
+    from seccoop.score import report_json, score_files
+
+    gold = [Path(p) for p in args.gold] if args.gold else [DEFAULT_ARTICLES]
+    run = score_files(Path(args.predictions), gold, args.task)
+    if run.findings:
+        print(render(run.findings, "human"), file=sys.stderr)
+    if run.report is not None:
+        print(report_json(run.report) if args.json else run.report.to_table())
+    return run.exit_code
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="seccoop", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -199,6 +212,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", default=str(DEFAULT_HF), help="output folder (default: dataset/hf)")
     p.set_defaults(func=_cmd_build)
+
+    p = sub.add_parser("score", help="score a system's predictions against the gold records")
+    p.add_argument("--task", choices=("ner", "entities", "events", "quotes", "all"), default="all")
+    p.add_argument(
+        "--predictions", required=True, metavar="FILE", help="JSON Lines (schemas/predictions.schema.json)"
+    )
+    p.add_argument("--gold", nargs="+", metavar="PATH", help="gold records (default: dataset/articles)")
+    p.add_argument("--json", action="store_true", help="print the whole report as JSON")
+    p.set_defaults(func=_cmd_score)
 
     p = sub.add_parser("export", help="write the records as conll, brat, spacy or labelstudio files")
     p.add_argument("--format", required=True, choices=("conll", "brat", "spacy", "labelstudio"))

@@ -35,6 +35,7 @@ class CodeSpec:
     layer: Literal["file", "syntax", "structure", "semantics", "corpus"]
     title: str
     hint: str
+    subject: Literal["record", "predictions"] = "record"
 
 
 CATALOG: dict[str, CodeSpec] = {
@@ -265,6 +266,36 @@ CATALOG: dict[str, CodeSpec] = {
         "corpus",
         "The same name is typed differently in two articles.",
         "Check both; if both are right (metonymy), say so in the guidelines' ambiguous cases.",
+    ),
+    # predictions (seccoop score): codes that only a predictions file can raise
+    "unknown-article": CodeSpec(
+        "error",
+        "corpus",
+        "A prediction names an article id that is not in the gold corpus.",
+        "Use the ids of the gold records (the file names in dataset/articles without .json).",
+        "predictions",
+    ),
+    "duplicate-prediction": CodeSpec(
+        "error",
+        "corpus",
+        "Two lines of the predictions file are for the same article.",
+        "Write one line per article; merge the two predictions.",
+        "predictions",
+    ),
+    "unaligned-span": CodeSpec(
+        "warning",
+        "semantics",
+        "A text-only span does not occur in the article, so it cannot be aligned; it is scored "
+        "as a spurious prediction.",
+        "Copy the surface exactly as it stands in the article text (same quotes, dashes, spaces).",
+        "predictions",
+    ),
+    "article-not-predicted": CodeSpec(
+        "warning",
+        "corpus",
+        "A gold article has no line in the predictions file; it is scored as an empty prediction.",
+        "Write a line for every article, with empty lists where the system found nothing.",
+        "predictions",
     ),
 }
 

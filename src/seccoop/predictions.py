@@ -1,0 +1,832 @@
+"""The prediction format a system hands to the scorer, its JSON Schema, its validator and aligner.
+
+A predictions file is JSON Lines: one JSON object per article, ``{"id", "mentions", "values",
+"events", "quotes"}``. Every span may be given with offsets (``start``, ``end``, ``text``: code-point
+indices into the article text, end-exclusive, exactly as in the records) or by its ``text`` alone,
+because language models return JSON, not offsets. Text-only spans are aligned to the article by one
+deterministic rule (see :func:`align_prediction`); spans that cannot be aligned are counted and
+reported, and score as spurious predictions.
+
+Validation runs before scoring and returns located, coded findings (:class:`PredictionsReport`):
+file encoding, JSON syntax per line, the published JSON Schema (:func:`predictions_schema`), the
+models, then unknown or repeated article ids and offsets that do not match the text. The codes new
+to predictions (:data:`PREDICTION_CODES`) are marked `subject="predictions"` in the one catalog
+of :mod:`seccoop.diagnostics`. Nothing here prints; nothing raises on bad input.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+import jsonschema
+from jsonschema.exceptions import ValidationError, best_match
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ValidationError as PydanticValidationError
+
+from seccoop.diagnostics import CATALOG, CodeSpec, Finding, Locator, pointer_of, sort_key
+from seccoop.io import write_text_atomic
+from seccoop.ontology import load_ontology
+from seccoop.tokens import boundaries
+
+if TYPE_CHECKING:
+    from seccoop.models import Record
+
+__all__ = [
+    "PREDICTIONS_SCHEMA_ID",
+    "PREDICTION_CODES",
+    "AlignedArgument",
+    "AlignedEvent",
+    "AlignedMention",
+    "AlignedPrediction",
+    "AlignedQuote",
+    "AlignedValue",
+    "ArgumentPrediction",
+    "ArticlePrediction",
+    "EventPrediction",
+    "MentionPrediction",
+    "PredictionsReport",
+    "QuotePrediction",
+    "SpanPrediction",
+    "ValuePrediction",
+    "align_prediction",
+    "dump_prediction",
+    "dumps_predictions",
+    "predictions_schema",
+    "read_predictions_jsonl",
+    "validate_predictions",
+    "write_predictions_jsonl",
+]
+
+PREDICTIONS_SCHEMA_ID = "urn:seccoop:schema:predictions:1"
+_ONT = load_ontology()
+
+# The codes that only a predictions file can raise; they live in the one catalog with the rest.
+PREDICTION_CODES: dict[str, CodeSpec] = {
+    code: spec for code, spec in CATALOG.items() if spec.subject == "predictions"
+}
+
+
+def _vocab(names: Iterable[str]) -> Any:
+    """A ``Literal`` of the given ontology names (built at import time from the data file)."""
+    return Literal[tuple(names)]
+
+
+if TYPE_CHECKING:
+    EntityType = str
+    MentionKind = str
+    ValueType = str
+    EventType = str
+    QuoteKind = str
+    Role = str
+else:
+    EntityType = _vocab(_ONT.entity_types)
+    MentionKind = _vocab(_ONT.mention_kinds)
+    ValueType = _vocab(_ONT.value_types)
+    EventType = _vocab(_ONT.event_types)
+    QuoteKind = _vocab(_ONT.quote_kinds)
+    Role = _vocab(_ONT.roles)
+
+_Offset = Annotated[
+    int | None,
+    Field(ge=0, description="Code-point index into the article text; omit (or null) to align by text."),
+]
+_EndOffset = Annotated[
+    int | None,
+    Field(ge=0, description="End offset, exclusive; given together with start, or neither."),
+]
+_Surface = Annotated[
+    str, Field(min_length=1, description="The surface, exactly as it stands in the article text.")
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class _Spanned(_Model):
+    """The rule every span follows: offsets come both or not at all (fields live in subclasses)."""
+
+    @model_validator(mode="after")
+    def _both_offsets_or_none(self) -> _Spanned:
+        start, end = getattr(self, "start", None), getattr(self, "end", None)
+        if (start is None) != (end is None):
+            raise ValueError(
+                f"a span of {getattr(self, 'text', '')!r} gives only one of start and end; "
+                "give both or neither"
+            )
+        return self
+
+
+class SpanPrediction(_Spanned):
+    """A stretch of the article: offsets and surface, or the surface alone."""
+
+    start: _Offset = None
+    end: _EndOffset = None
+    text: _Surface
+
+
+class MentionPrediction(_Spanned):
+    """A predicted entity mention: a name for NER, any mention for coreference."""
+
+    type: EntityType
+    start: _Offset = None
+    end: _EndOffset = None
+    text: _Surface
+    kind: MentionKind = Field(
+        default="NAM",
+        description="NAM (a name: scored by NER), NOM or PRO (scored only by coreference). NAM when absent.",
+    )
+    entity: str | None = Field(
+        default=None,
+        min_length=1,
+        description="Cluster label for coreference: mentions of one article with the same label "
+        "refer to the same entity. Absent or null: a cluster of its own.",
+    )
+    wikidata: str | None = Field(
+        default=None,
+        pattern=r"^Q[1-9][0-9]*$",
+        description="Wikidata QID of the entity, or absent/null. A mention without one takes "
+        "the first QID given on another mention of its cluster.",
+    )
+
+
+class ValuePrediction(_Spanned):
+    """A predicted date, time, duration, amount of money, quantity or percentage."""
+
+    type: ValueType
+    start: _Offset = None
+    end: _EndOffset = None
+    text: _Surface
+    normalized: str | None = Field(default=None, description="Normalized form, or absent/null.")
+
+
+class ArgumentPrediction(_Spanned):
+    """An event argument: its role and the span that fills it (a mention or a value)."""
+
+    role: Role
+    start: _Offset = None
+    end: _EndOffset = None
+    text: _Surface
+
+
+class EventPrediction(_Model):
+    """A predicted PLOVER event: type, trigger and arguments."""
+
+    type: EventType
+    trigger: SpanPrediction
+    arguments: list[ArgumentPrediction] = Field(description="Possibly empty.")
+
+
+class QuotePrediction(_Model):
+    """A predicted quote: kind, content spans, cue and speaker."""
+
+    kind: QuoteKind
+    content: list[SpanPrediction] = Field(
+        min_length=1, description="The quoted content; several spans when narration interrupts it."
+    )
+    cue: SpanPrediction | None = Field(description="The reporting verb or phrase, or null.")
+    speaker: SpanPrediction | None = Field(
+        description="A mention of the speaker (a name, nominal or pronoun), or null."
+    )
+
+
+class ArticlePrediction(_Model):
+    """Everything a system predicts for one article: one line of a predictions file."""
+
+    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", description="The id of the gold article.")
+    mentions: list[MentionPrediction] = Field(description="Entity mentions; possibly empty.")
+    values: list[ValuePrediction] = Field(description="Value expressions; possibly empty.")
+    events: list[EventPrediction] = Field(description="Events; possibly empty.")
+    quotes: list[QuotePrediction] = Field(description="Quotes; possibly empty.")
+
+
+# ---------------------------------------------------------------- JSON Schema
+
+_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+_DROP_KEYWORDS = frozenset({"title", "default"})
+
+
+def _clean(node: Any, all_required: bool) -> Any:
+    """Drop keywords structured-output engines reject or ignore; optionally require everything."""
+    if isinstance(node, list):
+        return [_clean(item, all_required) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key == "properties" and isinstance(value, dict):
+            out[key] = {name: _clean(sub, all_required) for name, sub in value.items()}
+        elif key in _DROP_KEYWORDS:
+            continue
+        else:
+            out[key] = _clean(value, all_required)
+    if all_required and isinstance(out.get("properties"), dict):
+        out["required"] = list(out["properties"])
+    return out
+
+
+@cache
+def _schema(all_required: bool) -> dict[str, Any]:
+    body = ArticlePrediction.model_json_schema(mode="validation")
+    body.pop("title", None)
+    body.pop("description", None)
+    head = {
+        "$schema": _DIALECT,
+        "$id": PREDICTIONS_SCHEMA_ID + (":llm" if all_required else ""),
+        "title": "SecCoop News system predictions for one article",
+        "description": "One line of a predictions file (JSON Lines): what a system predicts for "
+        "one article. A span gives `start` and `end` (code-point offsets into the article text, "
+        "end-exclusive) together with `text`, or `text` alone; text-only spans are aligned to the "
+        "article by `seccoop score` (first unused occurrence per layer, left to right; argument, "
+        "cue and speaker spans take the occurrence nearest their trigger, content or cue). "
+        "Labels come from the SecCoop ontology. Generated from seccoop.predictions; do not edit "
+        "by hand.",
+    }
+    return {**head, **_clean(body, all_required)}
+
+
+def predictions_schema(*, all_required: bool = False) -> dict[str, Any]:
+    """The Draft 2020-12 JSON Schema of one predictions line (published as predictions.schema.json).
+
+    It uses only ``type``, ``properties``, ``required``, ``additionalProperties``, ``items``,
+    ``enum``, ``anyOf`` (for null), ``$ref``/``$defs``, ``pattern``, ``minimum``, ``minLength``,
+    ``minItems`` and ``description``, so it can be handed as-is to an LLM's structured output.
+    With ``all_required=True`` every property is listed as required (optional ones stay nullable),
+    as OpenAI's strict mode demands; a response to that schema also validates against the default.
+    """
+    copy: dict[str, Any] = json.loads(json.dumps(_schema(all_required)))
+    return copy
+
+
+# ---------------------------------------------------------------- alignment
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class AlignedMention:
+    """A predicted mention with resolved offsets (``span`` is None when unaligned)."""
+
+    type: str
+    kind: str
+    span: Span | None
+    entity: str | None
+    wikidata: str | None
+
+
+@dataclass(frozen=True)
+class AlignedValue:
+    """A predicted value with resolved offsets."""
+
+    type: str
+    span: Span | None
+    normalized: str | None
+
+
+@dataclass(frozen=True)
+class AlignedArgument:
+    """A predicted argument with resolved offsets."""
+
+    role: str
+    span: Span | None
+
+
+@dataclass(frozen=True)
+class AlignedEvent:
+    """A predicted event with resolved trigger and argument offsets."""
+
+    type: str
+    trigger: Span | None
+    arguments: tuple[AlignedArgument, ...]
+
+
+@dataclass(frozen=True)
+class AlignedQuote:
+    """A predicted quote with resolved offsets; ``cue_given``/``speaker_given`` tell null apart."""
+
+    kind: str
+    content: tuple[Span | None, ...]
+    cue: Span | None
+    cue_given: bool
+    speaker: Span | None
+    speaker_given: bool
+
+
+@dataclass(frozen=True)
+class AlignedPrediction:
+    """An article prediction with every span resolved to offsets, and what could not be."""
+
+    id: str
+    mentions: tuple[AlignedMention, ...]
+    values: tuple[AlignedValue, ...]
+    events: tuple[AlignedEvent, ...]
+    quotes: tuple[AlignedQuote, ...]
+    unaligned: tuple[str, ...] = field(default=())
+    """JSON pointers of text-only spans whose text does not occur in the article."""
+    bad_offsets: tuple[str, ...] = field(default=())
+    """JSON pointers of spans whose offsets do not match the text (the validator rejects these)."""
+
+
+_Item = tuple[int | None, int | None, str, list[str | int]]
+
+
+def _item(start: int | None, end: int | None, text: str, *path: str | int) -> _Item:
+    return (start, end, text, list(path))
+
+
+class _Aligner:
+    """Resolves spans of one article; see :func:`align_prediction` for the rule."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts, self.ends = boundaries(text)
+        self._cache: dict[str, list[Span]] = {}
+        self.unaligned: list[str] = []
+        self.bad: list[str] = []
+
+    def occurrences(self, needle: str) -> list[Span]:
+        if needle not in self._cache:
+            hits: list[Span] = []
+            i = self.text.find(needle)
+            while i != -1:
+                hits.append((i, i + len(needle)))
+                i = self.text.find(needle, i + 1)
+            on_tokens = [h for h in hits if h[0] in self.starts and h[1] in self.ends]
+            self._cache[needle] = on_tokens or hits
+        return self._cache[needle]
+
+    def given(self, start: int | None, end: int | None, text: str, path: list[str | int]) -> Span | None:
+        """The span's own offsets, if it gives valid ones; None for text-only spans."""
+        if start is None or end is None:
+            return None
+        if start < end <= len(self.text) and self.text[start:end] == text:
+            return (start, end)
+        self.bad.append(pointer_of(path))
+        return None
+
+    def layer(self, items: Sequence[_Item]) -> list[Span | None]:
+        """Sequential rule: offsets first, then each text-only span takes the first free occurrence."""
+        used: set[Span] = set()
+        covered = bytearray(len(self.text))  # characters inside a held span
+
+        def hold(span: Span) -> None:
+            used.add(span)
+            covered[span[0] : span[1]] = b"\x01" * (span[1] - span[0])
+
+        out: list[Span | None] = []
+        for start, end, text, path in items:
+            span = self.given(start, end, text, path)
+            if span is not None:
+                hold(span)
+            out.append(span)
+        for k, (start, _end, text, path) in enumerate(items):
+            if start is not None:
+                continue
+            hits = self.occurrences(text)
+            if not hits:
+                self.unaligned.append(pointer_of(path))
+                continue
+            free = next((h for h in hits if h not in used), None)
+            clear = next((h for h in hits if not any(covered[h[0] : h[1]])), None)
+            chosen = clear or free or hits[0]
+            hold(chosen)
+            out[k] = chosen
+        return out
+
+    def nearest(
+        self,
+        span: SpanPrediction | ArgumentPrediction,
+        path: list[str | int],
+        anchor: Span | None,
+        avoid: Sequence[Span | None] = (),
+    ) -> Span | None:
+        """Anchored rule: the occurrence nearest ``anchor`` (ties go left), outside ``avoid``."""
+        if span.start is not None:
+            return self.given(span.start, span.end, span.text, path)
+        hits = self.occurrences(span.text)
+        if not hits:
+            self.unaligned.append(pointer_of(path))
+            return None
+        blocked = [a for a in avoid if a is not None]
+        outside = [h for h in hits if not any(h[0] < b[1] and b[0] < h[1] for b in blocked)]
+        hits = outside or hits
+        if anchor is None:
+            return hits[0]
+        a0, a1 = anchor
+        return min(hits, key=lambda h: (max(0, a0 - h[1], h[0] - a1), h[0]))
+
+
+def align_prediction(prediction: ArticlePrediction, text: str) -> AlignedPrediction:
+    """Resolve every span of ``prediction`` to offsets into ``text``, deterministically.
+
+    Spans that give offsets keep them (when ``text[start:end]`` equals their surface; otherwise
+    they are listed in ``bad_offsets`` and treated as unaligned). A text-only span is matched
+    against the exact occurrences of its surface in the article, preferring occurrences whose
+    ends are token boundaries of :func:`seccoop.tokens.tokenize` (so "US" is not found inside
+    "USA"):
+
+    * mentions, values, event triggers and quote contents are layers: within a layer, spans with
+      offsets reserve theirs first, then text-only spans, in file order, take the first
+      occurrence (left to right) that no earlier span of the layer holds, preferring one that
+      does not overlap a held span (so "Mensah" listed after "Ama Mensah" goes to a later
+      "Mensah", not into the full name); when every occurrence is held, the first one is reused
+      (so it duplicates an earlier prediction);
+    * an argument takes the occurrence nearest its event's trigger, a cue the one nearest its
+      quote's first content span, a speaker the one nearest its cue (else its content); cues and
+      speakers avoid occurrences inside the quote's content when they can. Nearest means the
+      smallest gap in characters between the two spans; ties go to the leftmost. Without an
+      aligned anchor, the first occurrence is taken.
+
+    A text-only span whose surface does not occur in the article is unaligned: its pointer is
+    listed in ``unaligned`` and it scores as a spurious prediction.
+    """
+    al = _Aligner(text)
+    ments = al.layer(
+        [_item(m.start, m.end, m.text, "mentions", i) for i, m in enumerate(prediction.mentions)]
+    )
+    vals = al.layer([_item(v.start, v.end, v.text, "values", i) for i, v in enumerate(prediction.values)])
+    trigs = al.layer(
+        [
+            _item(e.trigger.start, e.trigger.end, e.trigger.text, "events", i, "trigger")
+            for i, e in enumerate(prediction.events)
+        ]
+    )
+    flat_content = [
+        _item(part.start, part.end, part.text, "quotes", i, "content", j)
+        for i, q in enumerate(prediction.quotes)
+        for j, part in enumerate(q.content)
+    ]
+    content_spans = iter(al.layer(flat_content))
+    contents = [tuple(next(content_spans) for _ in q.content) for q in prediction.quotes]
+
+    events = []
+    for i, (event, trigger) in enumerate(zip(prediction.events, trigs, strict=True)):
+        args = tuple(
+            AlignedArgument(a.role, al.nearest(a, ["events", i, "arguments", j], trigger))
+            for j, a in enumerate(event.arguments)
+        )
+        events.append(AlignedEvent(event.type, trigger, args))
+    quotes = []
+    for i, (quote, content) in enumerate(zip(prediction.quotes, contents, strict=True)):
+        first = next((c for c in content if c is not None), None)
+        cue = al.nearest(quote.cue, ["quotes", i, "cue"], first, content) if quote.cue is not None else None
+        speaker = (
+            al.nearest(quote.speaker, ["quotes", i, "speaker"], cue or first, content)
+            if quote.speaker is not None
+            else None
+        )
+        quotes.append(
+            AlignedQuote(quote.kind, content, cue, quote.cue is not None, speaker, quote.speaker is not None)
+        )
+    mentions = tuple(
+        AlignedMention(m.type, m.kind, span, m.entity, m.wikidata)
+        for m, span in zip(prediction.mentions, ments, strict=True)
+    )
+    values = tuple(
+        AlignedValue(v.type, span, v.normalized) for v, span in zip(prediction.values, vals, strict=True)
+    )
+    return AlignedPrediction(
+        prediction.id, mentions, values, tuple(events), tuple(quotes), tuple(al.unaligned), tuple(al.bad)
+    )
+
+
+# ---------------------------------------------------------------- JSON Lines
+
+
+def dump_prediction(prediction: ArticlePrediction) -> str:
+    """One compact JSON line (no newline); optional fields that are null are left out."""
+    return json.dumps(_compact(prediction), ensure_ascii=False, separators=(",", ":"))
+
+
+def _compact(model: BaseModel) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, info in type(model).model_fields.items():
+        value = getattr(model, name)
+        if value is None and not info.is_required():
+            continue
+        if isinstance(value, BaseModel):
+            out[name] = _compact(value)
+        elif isinstance(value, list):
+            out[name] = [_compact(v) if isinstance(v, BaseModel) else v for v in value]
+        else:
+            out[name] = value
+    return out
+
+
+def dumps_predictions(predictions: Iterable[ArticlePrediction]) -> str:
+    """A whole predictions file: one line per article, each ending in a newline."""
+    return "".join(dump_prediction(p) + "\n" for p in predictions)
+
+
+def write_predictions_jsonl(path: Path, predictions: Iterable[ArticlePrediction]) -> None:
+    """Write a predictions file atomically."""
+    write_text_atomic(path, dumps_predictions(predictions))
+
+
+def read_predictions_jsonl(path: Path) -> list[ArticlePrediction]:
+    """Read a predictions file that is known to be good; raise ``ValueError`` at the first problem.
+
+    Use :func:`validate_predictions` to get every problem as a located finding instead.
+    """
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            out.append(ArticlePrediction.model_validate_json(line))
+        except PydanticValidationError as exc:
+            raise ValueError(f"{path}:{n}: {exc}") from exc
+    return out
+
+
+# ---------------------------------------------------------------- validation
+
+
+_SCHEMA_HINT = "See schemas/predictions.schema.json (seccoop.predictions.predictions_schema())."
+
+
+def _make(
+    code: str,
+    message: str,
+    *,
+    file: str,
+    pointer: str = "",
+    line: int = 0,
+    column: int = 0,
+    hint: str | None = None,
+) -> Finding:
+    spec = CATALOG[code]
+    return Finding(file, line, column, pointer, code, spec.severity, message, hint or spec.hint)
+
+
+@dataclass(frozen=True)
+class PredictionsReport:
+    """The outcome of validating a predictions file: sorted findings and the lines that loaded."""
+
+    findings: tuple[Finding, ...]
+    predictions: tuple[ArticlePrediction, ...]
+    lines: int
+
+    @property
+    def exit_code(self) -> int:
+        """0 no errors (warnings allowed), 1 error findings, 2 the file cannot be read."""
+        if any(f.code == "io-error" for f in self.findings):
+            return 2
+        return 1 if any(f.severity == "error" for f in self.findings) else 0
+
+
+class _DuplicateKeyError(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise _DuplicateKeyError(key)
+        seen[key] = value
+    return seen
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _strict_integer(_checker: Any, instance: Any) -> bool:
+    return isinstance(instance, int) and not isinstance(instance, bool)
+
+
+@cache
+def _validator() -> jsonschema.protocols.Validator:
+    base = jsonschema.Draft202012Validator
+    cls = jsonschema.validators.extend(
+        base, type_checker=base.TYPE_CHECKER.redefine("integer", _strict_integer)
+    )
+    validator: jsonschema.protocols.Validator = cls(predictions_schema())
+    return validator
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _schema_finding(error: ValidationError, file: str, line: int, locator: Locator) -> Finding:
+    while error.validator in ("anyOf", "oneOf") and error.context:
+        # Prefer the branch whose type matched ("Q0" breaks the QID pattern, it is not "not null").
+        matched = [e for e in error.context if e.validator != "type"]
+        chosen = best_match(matched or error.context)
+        if chosen is None:
+            break
+        error = chosen
+    path: list[str | int] = list(error.absolute_path)
+    where = pointer_of(path) or "the line"
+    instance = error.instance
+    keyword = error.validator
+    if keyword == "type":
+        code, message = "wrong-type", f"{where} is {_short(instance)}, expected {error.validator_value}"
+    elif keyword == "required":
+        missing = [k for k in error.validator_value if isinstance(instance, dict) and k not in instance]
+        code, message = (
+            "missing-field",
+            f"{where} lacks the required field(s) {', '.join(map(json.dumps, missing))}",
+        )
+    elif keyword == "additionalProperties":
+        schema = error.schema if isinstance(error.schema, dict) else {}
+        allowed = sorted(schema.get("properties", {}))
+        extra = sorted(k for k in instance if k not in allowed) if isinstance(instance, dict) else []
+        if extra:
+            path = [*path, extra[0]]
+        code = "unknown-field"
+        message = (
+            f"unknown field(s) {', '.join(map(json.dumps, extra))} in {where}; allowed: {', '.join(allowed)}"
+        )
+    elif keyword in ("enum", "const"):
+        allowed_values = error.validator_value if keyword == "enum" else [error.validator_value]
+        code = "not-in-vocabulary"
+        message = f"{where} is {_short(instance)}, expected one of: {', '.join(map(str, allowed_values))}"
+    else:
+        code = "constraint-violation"
+        message = f"{where}: {_short(instance)} breaks `{keyword}`: {error.message[:200]}"
+    _, column = locator.locate(path)
+    hint = None if code == "not-in-vocabulary" else _SCHEMA_HINT
+    return _make(code, message, file=file, pointer=pointer_of(path), line=line, column=column, hint=hint)
+
+
+def _spans_of(prediction: ArticlePrediction) -> Iterable[tuple[list[str | int], int | None, int | None, str]]:
+    for i, m in enumerate(prediction.mentions):
+        yield ["mentions", i], m.start, m.end, m.text
+    for i, v in enumerate(prediction.values):
+        yield ["values", i], v.start, v.end, v.text
+    for i, e in enumerate(prediction.events):
+        yield ["events", i, "trigger"], e.trigger.start, e.trigger.end, e.trigger.text
+        for j, a in enumerate(e.arguments):
+            yield ["events", i, "arguments", j], a.start, a.end, a.text
+    for i, q in enumerate(prediction.quotes):
+        for j, part in enumerate(q.content):
+            yield ["quotes", i, "content", j], part.start, part.end, part.text
+        if q.cue is not None:
+            yield ["quotes", i, "cue"], q.cue.start, q.cue.end, q.cue.text
+        if q.speaker is not None:
+            yield ["quotes", i, "speaker"], q.speaker.start, q.speaker.end, q.speaker.text
+
+
+def _offset_findings(
+    prediction: ArticlePrediction, text: str, file: str, line: int, locator: Locator
+) -> list[Finding]:
+    out = []
+    for path, start, end, surface in _spans_of(prediction):
+        if start is None or end is None:
+            continue
+        if not start < end <= len(text):
+            code = "span-out-of-range"
+            message = (
+                f"[{start}:{end}] is empty, reversed or past the end of the article "
+                f"({len(text)} characters); expected 0 <= start < end <= {len(text)}"
+            )
+        elif text[start:end] != surface:
+            code = "span-text-mismatch"
+            message = f"text[{start}:{end}] is {text[start:end]!r}, the prediction says {surface!r}"
+        else:
+            continue
+        _, column = locator.locate([*path, "start"])
+        out.append(_make(code, message, file=file, pointer=pointer_of(path), line=line, column=column))
+    return out
+
+
+def _check_line(
+    raw: str, n: int, file: str, gold: Mapping[str, str], seen: dict[str, int]
+) -> tuple[ArticlePrediction | None, list[Finding]]:
+    try:
+        data = json.loads(raw, object_pairs_hook=_pairs, parse_constant=_no_constant)
+    except _DuplicateKeyError as exc:
+        at = [m.start() for m in re.finditer(re.escape(json.dumps(exc.key)) + r"\s*:", raw)]
+        column = at[1] + 1 if len(at) > 1 else 0
+        message = f"key {json.dumps(exc.key, ensure_ascii=False)} appears twice in one object"
+        return None, [_make("duplicate-key", message, file=file, line=n, column=column)]
+    except json.JSONDecodeError as exc:
+        return None, [_make("json-syntax", exc.msg, file=file, line=n, column=exc.colno)]
+    except (ValueError, RecursionError) as exc:
+        message = str(exc) if isinstance(exc, ValueError) else "the JSON is nested too deeply"
+        return None, [_make("json-syntax", message, file=file, line=n)]
+    locator = Locator(raw)
+    try:
+        errors = list(_validator().iter_errors(data))
+    except RecursionError:
+        return None, [_make("constraint-violation", "the JSON is nested too deeply", file=file, line=n)]
+    if errors:
+        # One `required` error per missing field all say the same thing: keep each finding once.
+        return None, list(dict.fromkeys(_schema_finding(e, file, n, locator) for e in errors))
+    try:
+        prediction = ArticlePrediction.model_validate(data)
+    except PydanticValidationError as exc:
+        out = []
+        for err in exc.errors():
+            path = [p for p in err["loc"] if isinstance(p, str | int)]
+            _, column = locator.locate(path)
+            message = f"{pointer_of(path) or 'the line'}: {err['msg']}"
+            out.append(
+                _make(
+                    "constraint-violation",
+                    message,
+                    file=file,
+                    pointer=pointer_of(path),
+                    line=n,
+                    column=column,
+                    hint=_SCHEMA_HINT,
+                )
+            )
+        return None, out
+    _, id_column = locator.locate(["id"])
+    if prediction.id not in gold:
+        known = ", ".join(sorted(gold)[:5]) + (", ..." if len(gold) > 5 else "")
+        message = f"id {prediction.id!r} is not a gold article; expected one of: {known or '(none)'}"
+        return None, [_make("unknown-article", message, file=file, pointer="/id", line=n, column=id_column)]
+    if prediction.id in seen:
+        message = f"id {prediction.id!r} was already predicted on line {seen[prediction.id]}"
+        return None, [
+            _make("duplicate-prediction", message, file=file, pointer="/id", line=n, column=id_column)
+        ]
+    seen[prediction.id] = n
+    text = gold[prediction.id]
+    findings = _offset_findings(prediction, text, file, n, locator)
+    for pointer in align_prediction(prediction, text).unaligned:
+        surface = _surface_at(prediction, pointer)
+        _, column = locator.locate([int(p) if p.isdigit() else p for p in pointer.split("/")[1:]])
+        findings.append(
+            _make(
+                "unaligned-span",
+                f"{surface!r} does not occur in the text of {prediction.id!r}",
+                file=file,
+                pointer=pointer,
+                line=n,
+                column=column,
+            )
+        )
+    return prediction, findings
+
+
+def _surface_at(prediction: ArticlePrediction, pointer: str) -> str:
+    node: Any = prediction
+    for step in pointer.split("/")[1:]:
+        node = node[int(step)] if step.isdigit() else getattr(node, step)
+    return str(node.text)
+
+
+def validate_predictions(
+    path: Path, gold: Sequence[Record] | Mapping[str, str], *, display: str | None = None
+) -> PredictionsReport:
+    """Validate a predictions file against the gold records (or a map of article id to text).
+
+    Every finding is located (file, line, column, JSON pointer inside the line). Lines with
+    errors are left out of ``predictions``; blank lines are skipped. Never raises on bad input.
+    """
+    # Imported here: seccoop.schema imports this module while seccoop.validate is still loading.
+    from seccoop.validate import MAX_FINDINGS_PER_FILE
+
+    file = display or str(path)
+    texts = dict(gold) if isinstance(gold, Mapping) else {r.id: r.text for r in gold}
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return PredictionsReport(
+            (_make("io-error", f"cannot read {file}: {exc.strerror or exc}", file=file),), (), 0
+        )
+    if raw.startswith(b"\xef\xbb\xbf"):
+        message = "the file starts with a UTF-8 byte-order mark (EF BB BF); expected plain UTF-8"
+        return PredictionsReport((_make("encoding-error", message, file=file, line=1, column=1),), (), 0)
+    try:
+        content = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        at_line = raw.count(b"\n", 0, exc.start) + 1
+        message = f"byte {raw[exc.start : exc.start + 1]!r} at offset {exc.start} is not valid UTF-8"
+        return PredictionsReport((_make("encoding-error", message, file=file, line=at_line),), (), 0)
+    findings: list[Finding] = []
+    loaded: list[ArticlePrediction] = []
+    seen: dict[str, int] = {}
+    lines = content.split("\n")
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        prediction, line_findings = _check_line(line.rstrip("\r"), n, file, texts, seen)
+        findings.extend(line_findings)
+        if prediction is not None and not any(f.severity == "error" for f in line_findings):
+            loaded.append(prediction)
+    for article in sorted(set(texts) - set(seen)):
+        message = f"article {article!r} has no prediction; it is scored as an empty prediction"
+        findings.append(_make("article-not-predicted", message, file=file))
+    findings.sort(key=sort_key)
+    if len(findings) > MAX_FINDINGS_PER_FILE:
+        total = len(findings)
+        findings = findings[:MAX_FINDINGS_PER_FILE]
+        message = f"{total} findings; only the first {MAX_FINDINGS_PER_FILE} are listed"
+        findings.append(_make("findings-truncated", message, file=file))
+    return PredictionsReport(tuple(findings), tuple(loaded), sum(1 for line in lines if line.strip()))
