@@ -199,6 +199,12 @@ CATALOG: dict[str, CodeSpec] = {
         "The mention given for an argument or speaker belongs to another entity.",
         "Name a mention of the same entity.",
     ),
+    "crossing-mentions": CodeSpec(
+        "error",
+        "semantics",
+        "Two mentions overlap without one containing the other.",
+        "Mentions nest or stay apart; a crossing pair would lose one name in the NER export.",
+    ),
     "duplicate-mention-span": CodeSpec(
         "error",
         "semantics",

@@ -625,6 +625,21 @@ def _check_layout(record: Record, bad: set[tuple[int, int]], out: _Collector) ->
                 "boundaries",
                 path,
             )
+    by_start = sorted(
+        (m for m in enumerate(record.mentions) if (m[1].start, m[1].end) not in bad),
+        key=lambda p: (p[1].start, -p[1].end),
+    )
+    for k, (_, a) in enumerate(by_start):
+        for j, b in by_start[k + 1 :]:
+            if b.start >= a.end:
+                break
+            if b.end > a.end:
+                out.add(
+                    "crossing-mentions",
+                    f"mention {b.id} {b.text!r} [{b.start}:{b.end}] crosses mention {a.id} {a.text!r} "
+                    f"[{a.start}:{a.end}]",
+                    ["mentions", j],
+                )
     seen: dict[tuple[int, int], str] = {}
     for i, mention in enumerate(record.mentions):
         key = (mention.start, mention.end)
