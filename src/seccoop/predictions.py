@@ -22,20 +22,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any
 
 import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic import ValidationError as PydanticValidationError
 
-from seccoop.diagnostics import CATALOG, CodeSpec, Finding, Locator, pointer_of, sort_key
+from seccoop.diagnostics import CATALOG, CodeSpec, Finding, Locator, finding, pointer_of, sort_key
 from seccoop.io import write_text_atomic
+from seccoop.models import EntityType, EventType, MentionKind, QuoteKind, Record, Role, ValueType
 from seccoop.ontology import load_ontology
+from seccoop.strictjson import DuplicateKeyError, loads, schema_validator
 from seccoop.tokens import boundaries
-
-if TYPE_CHECKING:
-    from seccoop.models import Record
 
 __all__ = [
     "PREDICTIONS_SCHEMA_ID",
@@ -71,26 +70,6 @@ PREDICTION_CODES: dict[str, CodeSpec] = {
     code: spec for code, spec in CATALOG.items() if spec.subject == "predictions"
 }
 
-
-def _vocab(names: Iterable[str]) -> Any:
-    """A ``Literal`` of the given ontology names (built at import time from the data file)."""
-    return Literal[tuple(names)]
-
-
-if TYPE_CHECKING:
-    EntityType = str
-    MentionKind = str
-    ValueType = str
-    EventType = str
-    QuoteKind = str
-    Role = str
-else:
-    EntityType = _vocab(_ONT.entity_types)
-    MentionKind = _vocab(_ONT.mention_kinds)
-    ValueType = _vocab(_ONT.value_types)
-    EventType = _vocab(_ONT.event_types)
-    QuoteKind = _vocab(_ONT.quote_kinds)
-    Role = _vocab(_ONT.roles)
 
 _Offset = Annotated[
     int | None,
@@ -551,20 +530,6 @@ def read_predictions_jsonl(path: Path) -> list[ArticlePrediction]:
 _SCHEMA_HINT = "See schemas/predictions.schema.json (seccoop.predictions.predictions_schema())."
 
 
-def _make(
-    code: str,
-    message: str,
-    *,
-    file: str,
-    pointer: str = "",
-    line: int = 0,
-    column: int = 0,
-    hint: str | None = None,
-) -> Finding:
-    spec = CATALOG[code]
-    return Finding(file, line, column, pointer, code, spec.severity, message, hint or spec.hint)
-
-
 @dataclass(frozen=True)
 class PredictionsReport:
     """The outcome of validating a predictions file: sorted findings and the lines that loaded."""
@@ -581,37 +546,9 @@ class PredictionsReport:
         return 1 if any(f.severity == "error" for f in self.findings) else 0
 
 
-class _DuplicateKeyError(ValueError):
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
-
-
-def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    seen: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in seen:
-            raise _DuplicateKeyError(key)
-        seen[key] = value
-    return seen
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
-def _strict_integer(_checker: Any, instance: Any) -> bool:
-    return isinstance(instance, int) and not isinstance(instance, bool)
-
-
 @cache
 def _validator() -> jsonschema.protocols.Validator:
-    base = jsonschema.Draft202012Validator
-    cls = jsonschema.validators.extend(
-        base, type_checker=base.TYPE_CHECKER.redefine("integer", _strict_integer)
-    )
-    validator: jsonschema.protocols.Validator = cls(predictions_schema())
-    return validator
+    return schema_validator(predictions_schema())
 
 
 def _short(value: Any, limit: int = 60) -> str:
@@ -658,7 +595,7 @@ def _schema_finding(error: ValidationError, file: str, line: int, locator: Locat
         message = f"{where}: {_short(instance)} breaks `{keyword}`: {error.message[:200]}"
     _, column = locator.locate(path)
     hint = None if code == "not-in-vocabulary" else _SCHEMA_HINT
-    return _make(code, message, file=file, pointer=pointer_of(path), line=line, column=column, hint=hint)
+    return finding(code, message, file=file, pointer=pointer_of(path), line=line, column=column, hint=hint)
 
 
 def _spans_of(prediction: ArticlePrediction) -> Iterable[tuple[list[str | int], int | None, int | None, str]]:
@@ -698,7 +635,7 @@ def _offset_findings(
         else:
             continue
         _, column = locator.locate([*path, "start"])
-        out.append(_make(code, message, file=file, pointer=pointer_of(path), line=line, column=column))
+        out.append(finding(code, message, file=file, pointer=pointer_of(path), line=line, column=column))
     return out
 
 
@@ -706,22 +643,22 @@ def _check_line(
     raw: str, n: int, file: str, gold: Mapping[str, str], seen: dict[str, int]
 ) -> tuple[ArticlePrediction | None, list[Finding]]:
     try:
-        data = json.loads(raw, object_pairs_hook=_pairs, parse_constant=_no_constant)
-    except _DuplicateKeyError as exc:
+        data = loads(raw)
+    except DuplicateKeyError as exc:
         at = [m.start() for m in re.finditer(re.escape(json.dumps(exc.key)) + r"\s*:", raw)]
         column = at[1] + 1 if len(at) > 1 else 0
         message = f"key {json.dumps(exc.key, ensure_ascii=False)} appears twice in one object"
-        return None, [_make("duplicate-key", message, file=file, line=n, column=column)]
+        return None, [finding("duplicate-key", message, file=file, line=n, column=column)]
     except json.JSONDecodeError as exc:
-        return None, [_make("json-syntax", exc.msg, file=file, line=n, column=exc.colno)]
+        return None, [finding("json-syntax", exc.msg, file=file, line=n, column=exc.colno)]
     except (ValueError, RecursionError) as exc:
         message = str(exc) if isinstance(exc, ValueError) else "the JSON is nested too deeply"
-        return None, [_make("json-syntax", message, file=file, line=n)]
+        return None, [finding("json-syntax", message, file=file, line=n)]
     locator = Locator(raw)
     try:
         errors = list(_validator().iter_errors(data))
     except RecursionError:
-        return None, [_make("constraint-violation", "the JSON is nested too deeply", file=file, line=n)]
+        return None, [finding("constraint-violation", "the JSON is nested too deeply", file=file, line=n)]
     if errors:
         # One `required` error per missing field all say the same thing: keep each finding once.
         return None, list(dict.fromkeys(_schema_finding(e, file, n, locator) for e in errors))
@@ -734,7 +671,7 @@ def _check_line(
             _, column = locator.locate(path)
             message = f"{pointer_of(path) or 'the line'}: {err['msg']}"
             out.append(
-                _make(
+                finding(
                     "constraint-violation",
                     message,
                     file=file,
@@ -749,11 +686,11 @@ def _check_line(
     if prediction.id not in gold:
         known = ", ".join(sorted(gold)[:5]) + (", ..." if len(gold) > 5 else "")
         message = f"id {prediction.id!r} is not a gold article; expected one of: {known or '(none)'}"
-        return None, [_make("unknown-article", message, file=file, pointer="/id", line=n, column=id_column)]
+        return None, [finding("unknown-article", message, file=file, pointer="/id", line=n, column=id_column)]
     if prediction.id in seen:
         message = f"id {prediction.id!r} was already predicted on line {seen[prediction.id]}"
         return None, [
-            _make("duplicate-prediction", message, file=file, pointer="/id", line=n, column=id_column)
+            finding("duplicate-prediction", message, file=file, pointer="/id", line=n, column=id_column)
         ]
     seen[prediction.id] = n
     text = gold[prediction.id]
@@ -762,7 +699,7 @@ def _check_line(
         surface = _surface_at(prediction, pointer)
         _, column = locator.locate([int(p) if p.isdigit() else p for p in pointer.split("/")[1:]])
         findings.append(
-            _make(
+            finding(
                 "unaligned-span",
                 f"{surface!r} does not occur in the text of {prediction.id!r}",
                 file=file,
@@ -798,17 +735,17 @@ def validate_predictions(
         raw = path.read_bytes()
     except OSError as exc:
         return PredictionsReport(
-            (_make("io-error", f"cannot read {file}: {exc.strerror or exc}", file=file),), (), 0
+            (finding("io-error", f"cannot read {file}: {exc.strerror or exc}", file=file),), (), 0
         )
     if raw.startswith(b"\xef\xbb\xbf"):
         message = "the file starts with a UTF-8 byte-order mark (EF BB BF); expected plain UTF-8"
-        return PredictionsReport((_make("encoding-error", message, file=file, line=1, column=1),), (), 0)
+        return PredictionsReport((finding("encoding-error", message, file=file, line=1, column=1),), (), 0)
     try:
         content = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         at_line = raw.count(b"\n", 0, exc.start) + 1
         message = f"byte {raw[exc.start : exc.start + 1]!r} at offset {exc.start} is not valid UTF-8"
-        return PredictionsReport((_make("encoding-error", message, file=file, line=at_line),), (), 0)
+        return PredictionsReport((finding("encoding-error", message, file=file, line=at_line),), (), 0)
     findings: list[Finding] = []
     loaded: list[ArticlePrediction] = []
     seen: dict[str, int] = {}
@@ -822,11 +759,11 @@ def validate_predictions(
             loaded.append(prediction)
     for article in sorted(set(texts) - set(seen)):
         message = f"article {article!r} has no prediction; it is scored as an empty prediction"
-        findings.append(_make("article-not-predicted", message, file=file))
+        findings.append(finding("article-not-predicted", message, file=file))
     findings.sort(key=sort_key)
     if len(findings) > MAX_FINDINGS_PER_FILE:
         total = len(findings)
         findings = findings[:MAX_FINDINGS_PER_FILE]
         message = f"{total} findings; only the first {MAX_FINDINGS_PER_FILE} are listed"
-        findings.append(_make("findings-truncated", message, file=file))
+        findings.append(finding("findings-truncated", message, file=file))
     return PredictionsReport(tuple(findings), tuple(loaded), sum(1 for line in lines if line.strip()))

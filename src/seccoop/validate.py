@@ -31,6 +31,7 @@ from seccoop.diagnostics import Finding, Locator, finding, pointer_of, sort_key
 from seccoop.models import SCHEMA_VERSION, EntityArgument, Record, Span
 from seccoop.ontology import load_ontology
 from seccoop.schema import record_schema
+from seccoop.strictjson import DuplicateKeyError, loads, schema_validator
 from seccoop.tokens import boundaries
 
 __all__ = [
@@ -104,25 +105,6 @@ def _unsafe_link(path: Path) -> bool:
     return not _inside(path, anchor)
 
 
-class _DuplicateKeyError(ValueError):
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
-
-
-def _pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    seen: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in seen:
-            raise _DuplicateKeyError(key)
-        seen[key] = value
-    return seen
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
 def _short(value: Any, limit: int = 60) -> str:
     try:
         text = json.dumps(value, ensure_ascii=False)
@@ -182,8 +164,8 @@ def _parse(raw: bytes, file: str) -> tuple[Any, str | None, list[Finding]]:
             ],
         )
     try:
-        data = json.loads(text, object_pairs_hook=_pairs_hook, parse_constant=_reject_constant)
-    except _DuplicateKeyError as exc:
+        data = loads(text)
+    except DuplicateKeyError as exc:
         occurrences = [m.start() for m in re.finditer(re.escape(json.dumps(exc.key)) + r"\s*:", text)]
         locator = Locator(text)
         line, column = locator.line_col(occurrences[1]) if len(occurrences) > 1 else (0, 0)
@@ -220,31 +202,9 @@ def _parse(raw: bytes, file: str) -> tuple[Any, str | None, list[Finding]]:
 # ---------------------------------------------------------------- structure layer
 
 
-def _strict_integer(_checker: Any, instance: Any) -> bool:
-    # JSON Schema counts 1.0 as an integer; the models (strict) do not, and neither do we.
-    return isinstance(instance, int) and not isinstance(instance, bool)
-
-
-def _ecma_pattern(
-    validator: Any, pattern: str, instance: Any, schema: dict[str, Any]
-) -> Iterator[ValidationError]:
-    # JSON Schema patterns are ECMA-262: `$` matches only at the very end. Python's `$` also
-    # matches before a final newline, so "e1\n" would pass `^[a-z0-9]+$`; the models reject it.
-    if not isinstance(instance, str):
-        return
-    python_pattern = (
-        pattern[:-1] + r"\Z" if pattern.endswith("$") and not pattern.endswith("\\$") else pattern
-    )
-    if not re.search(python_pattern, instance):
-        yield ValidationError(f"{instance!r} does not match {pattern!r}")
-
-
 @cache
 def _schema_validator() -> jsonschema.protocols.Validator:
-    base = jsonschema.Draft202012Validator
-    checker = base.TYPE_CHECKER.redefine("integer", _strict_integer)
-    cls = jsonschema.validators.extend(base, validators={"pattern": _ecma_pattern}, type_checker=checker)
-    return cls(record_schema(), format_checker=jsonschema.FormatChecker())
+    return schema_validator(record_schema())
 
 
 def _deepest(error: ValidationError) -> ValidationError:
