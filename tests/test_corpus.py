@@ -81,8 +81,15 @@ def test_gold_scored_against_itself_is_perfect_on_every_metric() -> None:
     measured = {k: v for k, v in headline.items() if v is not None}
     assert len(measured) > 20
     assert measured == dict.fromkeys(measured, 1.0)
-    # the only unmeasured figure is QID link accuracy: no entity has a confirmed QID yet
-    assert {k for k, v in headline.items() if v is None} == {"link_accuracy"}
+    assert headline["link_accuracy"] == 1.0  # confirmed QIDs are in the gold
+    assert all(v is not None for v in headline.values())
+
+
+def test_records_carry_exactly_the_confirmed_wikidata_links() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "link_wikidata.py"), "--check"], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_baseline_scores_and_leaderboard_are_current(tmp_path: Path) -> None:

@@ -5,7 +5,8 @@ This script documents, as code, how `dataset/articles/*.json` were first produce
 `dataset/AGREEMENT.md`. It was run once; since then the records in dataset/articles are the
 source of truth and are edited directly. Offsets are found from surfaces, never typed.
 
-Run from the repository root: ``python dataset/passes/adjudicate.py``.
+Run from the repository root: ``python dataset/passes/adjudicate.py``, then
+``python scripts/link_wikidata.py`` (the confirmed Wikidata links were added after adjudication).
 """
 
 from __future__ import annotations
@@ -137,9 +138,7 @@ def us_algeria_benin(rec: Rec) -> None:
         span(rec, "providing", near="addition to providing"),
         [ent_arg(rec, "Source", 1723), ent_arg(rec, "Target", 1834, "Benin")],
     )
-    # D8: a fragment with no attribution of its own has no speaker
-    q = next(q for q in rec["quotes"] if q["content"][0]["text"].startswith("conventional arms"))
-    q["speaker"] = q["speaker_mention"] = None
+    # D8: the fragment continuing the State Department's statement keeps that speaker (pass A)
 
 
 def us_kenya_pentagon(rec: Rec) -> None:
