@@ -87,7 +87,9 @@ def test_gold_scored_against_itself_is_perfect_on_every_metric() -> None:
 
 def test_records_carry_exactly_the_confirmed_wikidata_links() -> None:
     result = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "link_wikidata.py"), "--check"], capture_output=True, text=True
+        [sys.executable, str(ROOT / "scripts" / "link_wikidata.py"), "--check"],
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
