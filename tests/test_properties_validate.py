@@ -14,7 +14,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from seccoop.models import Record, dump_record
 from seccoop.ontology import load_ontology
-from seccoop.validate import _schema_validator, validate_paths
+from seccoop.validate import _schema_validator, crossing_pairs, validate_paths
 from tests.strategies import corpora, records, write_corpus
 
 VALID_FIXTURE = Path(__file__).parent / "fixtures" / "valid" / "border-patrols.json"
@@ -153,3 +153,23 @@ def test_schema_and_models_agree_on_regressions(path: tuple[Any, ...], value: An
         parent = parent[step]
     parent[path[-1]] = value
     assert _agree(doc) == (False, False)
+
+
+SPANS = st.lists(
+    st.tuples(st.integers(0, 30), st.integers(1, 8)).map(lambda p: (p[0], p[0] + p[1])), max_size=12
+)
+
+
+@given(SPANS)
+def test_crossing_pairs_finds_a_crossing_exactly_when_one_exists(spans: list[tuple[int, int]]) -> None:
+    def crosses(a: tuple[int, int], b: tuple[int, int]) -> bool:
+        return a[0] < b[0] < a[1] < b[1] or b[0] < a[0] < b[1] < a[1]
+
+    any_crossing = any(crosses(a, b) for a in spans for b in spans)
+    pairs = crossing_pairs(spans)
+    assert bool(pairs) == any_crossing
+    for j, k in pairs:
+        assert crosses(spans[j], spans[k])
+    # what is left after dropping the reported spans nests properly
+    kept = [s for i, s in enumerate(spans) if i not in {j for j, _ in pairs}]
+    assert not any(crosses(a, b) for a in kept for b in kept)

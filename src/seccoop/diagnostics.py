@@ -8,6 +8,7 @@ the bad value and says what was expected, and a hint. The CLI sorts and renders 
 from __future__ import annotations
 
 import json
+import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -367,9 +368,13 @@ class Locator:
 
     def __init__(self, text: str) -> None:
         self._text = text
-        self._newlines = [i for i, ch in enumerate(text) if ch == "\n"]
+        self._newlines = [m.start() for m in re.finditer("\n", text)]
         self._decoder = json.JSONDecoder()
-        self._cache: dict[str, int] = {}
+        self._cache: dict[str, int] = {"": self._ws(0)}
+        # offsets of the elements of each array met so far, by the array's pointer: a walk to
+        # element j resumes from the last known element, so many findings in one long array
+        # cost one pass over it, not one pass each
+        self._elements: dict[str, list[int]] = {}
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column of a character offset."""
@@ -387,40 +392,57 @@ class Locator:
         _, end = self._decoder.raw_decode(self._text, i)
         return self._ws(end)
 
+    def _member(self, i: int, name: str) -> int | None:
+        text = self._text
+        i = self._ws(i + 1)
+        while text[i] != "}":
+            key, i = json.decoder.scanstring(text, i + 1)  # type: ignore[attr-defined]
+            i = self._ws(self._ws(i) + 1)  # past ':'
+            if key == name:
+                return i
+            i = self._skip(i)
+            if text[i] == ",":
+                i = self._ws(i + 1)
+        return None
+
+    def _element(self, pointer: str, i: int, index: int) -> int | None:
+        text = self._text
+        known = self._elements.setdefault(pointer, [])
+        if not known:
+            first = self._ws(i + 1)
+            if text[first] == "]":
+                return None
+            known.append(first)
+        while len(known) <= index:
+            j = self._skip(known[-1])
+            if text[j] != ",":
+                return None
+            known.append(self._ws(j + 1))
+        return known[index]
+
     def offset(self, path: Sequence[str | int]) -> int:
         """Character offset of the value at ``path`` (the deepest existing ancestor if absent)."""
-        key = pointer_of(path)
-        if key in self._cache:
-            return self._cache[key]
-        i = self._ws(0)
-        text = self._text
+        pointer = ""
+        i = self._cache[""]
         try:
             for step in path:
-                if text[i] == "{":
-                    i = self._ws(i + 1)
-                    found = False
-                    while text[i] != "}":
-                        name, i = json.decoder.scanstring(text, i + 1)  # type: ignore[attr-defined]
-                        i = self._ws(self._ws(i) + 1)  # past ':'
-                        if name == step:
-                            found = True
-                            break
-                        i = self._skip(i)
-                        if text[i] == ",":
-                            i = self._ws(i + 1)
-                    if not found:
-                        break
-                elif text[i] == "[" and isinstance(step, int):
-                    i = self._ws(i + 1)
-                    for _ in range(step):
-                        i = self._skip(i)
-                        if text[i] == ",":
-                            i = self._ws(i + 1)
+                child = f"{pointer}/{_escape_pointer(step)}"
+                if child in self._cache:
+                    pointer, i = child, self._cache[child]
+                    continue
+                char = self._text[i]
+                if char == "{":
+                    found = self._member(i, str(step))
+                elif char == "[" and isinstance(step, int):
+                    found = self._element(pointer, i, step)
                 else:
+                    found = None
+                if found is None:
                     break
+                pointer, i = child, found
+                self._cache[pointer] = i
         except (IndexError, ValueError):
             pass
-        self._cache[key] = i
         return i
 
     def locate(self, path: Sequence[str | int]) -> tuple[int, int]:

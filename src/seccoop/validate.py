@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 import unicodedata
 from bisect import bisect_right
@@ -41,6 +42,7 @@ __all__ = [
     "check_corpus",
     "check_record",
     "corpus_root",
+    "crossing_pairs",
     "load_record_file",
     "validate_paths",
 ]
@@ -342,8 +344,14 @@ class _Collector:
     def __init__(self, loaded: LoadedRecord) -> None:
         self.loaded = loaded
         self.items: list[Finding] = []
+        self.dropped = 0
 
     def add(self, code: str, message: str, path: Path_, hint: str | None = None) -> None:
+        # Past the per-file cap only count: locating millions of findings in a huge file would
+        # take longer than anyone can read them.
+        if len(self.items) > MAX_FINDINGS_PER_FILE:
+            self.dropped += 1
+            return
         line, column = self.loaded.locator.locate(path)
         self.items.append(
             finding(
@@ -549,6 +557,32 @@ def _check_references(record: Record, out: _Collector) -> None:
                 )
 
 
+def crossing_pairs(
+    spans: Sequence[tuple[int, int]],
+    skip: set[tuple[int, int]] = frozenset(),  # type: ignore[assignment]
+) -> list[tuple[int, int]]:
+    """Pairs (j, k) of span indices where span j crosses the earlier-starting span k.
+
+    A stack of open spans, in O(n log n): in order of start (longest first), each span closes
+    the innermost open spans it lies after, then nests in the innermost remaining one or crosses
+    it. A crossing span is reported once, against the innermost span it crosses, and is not opened.
+    """
+    out: list[tuple[int, int]] = []
+    stack: list[int] = []
+    order = sorted(
+        (j for j in range(len(spans)) if spans[j] not in skip), key=lambda j: (spans[j][0], -spans[j][1])
+    )
+    for j in order:
+        start, end = spans[j]
+        while stack and spans[stack[-1]][1] <= start:
+            stack.pop()
+        if stack and spans[stack[-1]][1] < end:
+            out.append((j, stack[-1]))
+            continue
+        stack.append(j)
+    return out
+
+
 def _check_layout(record: Record, bad: set[tuple[int, int]], out: _Collector) -> None:
     text = record.text
     for name, code in (("sentences", "sentence-overlap"), ("zones", "zone-overlap")):
@@ -585,21 +619,15 @@ def _check_layout(record: Record, bad: set[tuple[int, int]], out: _Collector) ->
                 "boundaries",
                 path,
             )
-    by_start = sorted(
-        (m for m in enumerate(record.mentions) if (m[1].start, m[1].end) not in bad),
-        key=lambda p: (p[1].start, -p[1].end),
-    )
-    for k, (_, a) in enumerate(by_start):
-        for j, b in by_start[k + 1 :]:
-            if b.start >= a.end:
-                break
-            if b.end > a.end:
-                out.add(
-                    "crossing-mentions",
-                    f"mention {b.id} {b.text!r} [{b.start}:{b.end}] crosses mention {a.id} {a.text!r} "
-                    f"[{a.start}:{a.end}]",
-                    ["mentions", j],
-                )
+    mentions = record.mentions
+    for j, k in crossing_pairs([(m.start, m.end) for m in mentions], skip=bad):
+        a, b = mentions[k], mentions[j]
+        out.add(
+            "crossing-mentions",
+            f"mention {b.id} {b.text!r} [{b.start}:{b.end}] crosses mention {a.id} {a.text!r} "
+            f"[{a.start}:{a.end}]",
+            ["mentions", j],
+        )
     seen: dict[tuple[int, int], str] = {}
     for i, mention in enumerate(record.mentions):
         key = (mention.start, mention.end)
@@ -680,6 +708,7 @@ def _check_missed_mentions(record: Record, out: _Collector) -> None:
     for m in record.mentions:
         if m.kind == "NAM":
             names[m.text].add(m.entity)
+    spans = sorted({(m.start, m.end, m.entity) for m in record.mentions})
     covered = {(m.start, m.end) for m in record.mentions}
     covered |= {(n.start, n.end) for n in record.non_mentions}
     sentences = sorted((s.start, s.end) for s in record.sentences)
@@ -690,7 +719,10 @@ def _check_missed_mentions(record: Record, out: _Collector) -> None:
             s, e = match.span()
             if (s, e) in covered or s not in token_starts or e not in token_ends:
                 continue
-            if any(m.start <= s and e <= m.end and m.entity in entities for m in record.mentions):
+            if any(
+                a <= s and e <= b and owner in entities
+                for a, b, owner in spans[: bisect_right(spans, (s, math.inf))]
+            ):
                 continue  # part of a longer name of the same entity ("Adu" in "Kofi Adu")
             k = bisect_right(starts, s) - 1
             if k < 0 or e > sentences[k][1]:
@@ -800,7 +832,7 @@ def _cap(findings: list[Finding], file: str) -> list[Finding]:
     kept.append(
         finding(
             "findings-truncated",
-            f"{len(findings)} findings; only the first {MAX_FINDINGS_PER_FILE} are listed",
+            f"more than {MAX_FINDINGS_PER_FILE} findings; only the first {MAX_FINDINGS_PER_FILE} are listed",
             file=file,
         )
     )
