@@ -132,7 +132,7 @@ class Source(_Model):
 class Zone(Span):
     """A part of the text that is not article body: headline, dateline, caption, boilerplate, ..."""
 
-    kind: ZoneKind
+    kind: ZoneKind = Field(description="Zone kind from the ontology.")
 
 
 class Sentence(Span):
@@ -145,7 +145,7 @@ class Entity(_Model):
     """An entity cluster: everything its mentions refer to."""
 
     id: Id
-    type: EntityType
+    type: EntityType = Field(description="Entity type from the ontology (PER, ORG, GPE, ...).")
     name: str = Field(min_length=1, description="Canonical name of the entity.")
     wikidata: Qid | None = Field(
         description="Wikidata QID, only when confirmed by a look-up; null otherwise."
@@ -158,20 +158,20 @@ class Mention(Span):
 
     id: Id
     entity: Id = Field(description="The id of the entity cluster this mention refers to.")
-    kind: MentionKind
+    kind: MentionKind = Field(description="Mention kind from the ontology: a name, a nominal or a pronoun.")
 
 
 class NonMention(Span):
     """An occurrence of an annotated name that is deliberately not a mention, with the reason."""
 
-    reason: str = Field(min_length=1)
+    reason: str = Field(min_length=1, description="Why this occurrence is not a mention.")
 
 
 class Value(Span):
     """A date, time, duration, amount of money, quantity or percentage."""
 
     id: Id
-    type: ValueType
+    type: ValueType = Field(description="Value type from the ontology.")
     normalized: str | None = Field(
         description="Normalized form (see the ontology's pattern for the type), or null when the "
         "text does not allow it to be resolved."
@@ -181,16 +181,16 @@ class Value(Span):
 class EntityArgument(_Model):
     """An event argument filled by an entity, through the mention that realises it."""
 
-    role: Role
-    entity: Id
-    mention: Id
+    role: Role = Field(description="Argument role from the ontology (Source, Target, Place, ...).")
+    entity: Id = Field(description="The id of the entity that fills the role.")
+    mention: Id = Field(description="The id of the mention that realises the entity here.")
 
 
 class ValueArgument(_Model):
     """An event argument filled by a value (a date, an amount, ...)."""
 
-    role: Role
-    value: Id
+    role: Role = Field(description="Argument role from the ontology (Time, Amount, Duration, ...).")
+    value: Id = Field(description="The id of the value that fills the role.")
 
 
 Argument = EntityArgument | ValueArgument
@@ -200,19 +200,21 @@ class Event(_Model):
     """A PLOVER event with its trigger and arguments."""
 
     id: Id
-    type: EventType
+    type: EventType = Field(description="PLOVER event type from the ontology.")
     mode: Mode | None = Field(description="A mode of the event type from the ontology, or null.")
     context: list[Context] = Field(description="PLOVER contexts, possibly empty.")
-    realis: Realis
-    trigger: Span
-    arguments: list[Argument]
+    realis: Realis = Field(description="Realis from the ontology.")
+    trigger: Span = Field(description="The word or words that most clearly express the event.")
+    arguments: list[Argument] = Field(
+        description="Role-labelled fillers: an entity (with a mention) or a value."
+    )
 
 
 class Quote(_Model):
     """A direct, indirect or mixed quote with its content, cue and speaker."""
 
     id: Id
-    kind: QuoteKind
+    kind: QuoteKind = Field(description="Quote kind from the ontology.")
     content: list[Span] = Field(
         min_length=1, description="The quoted content; several spans when narration interrupts it."
     )
@@ -224,33 +226,41 @@ class Quote(_Model):
 class Annotation(_Model):
     """Who annotated the record, its status, and notes (for example why a field is null)."""
 
-    annotators: list[str]
-    adjudicator: str | None
-    status: Literal["draft", "double-annotated", "adjudicated"]
-    notes: list[str]
+    annotators: list[str] = Field(description="The annotators of the independent passes.")
+    adjudicator: str | None = Field(description="Who adjudicated the passes, or null.")
+    status: Literal["draft", "double-annotated", "adjudicated"] = Field(
+        description="draft: one pass; double-annotated: two passes, not adjudicated; adjudicated."
+    )
+    notes: list[str] = Field(description="Why a field is null, hard decisions, sources of links.")
 
 
 class Record(_Model):
     """One curated news article with every annotation layer, at exact character offsets."""
 
-    schema_version: SchemaVersion
+    schema_version: SchemaVersion = Field(description="Version of this record schema; 1.")
     id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", description="Slug; equals the file name.")
-    source: Source
+    source: Source = Field(description="The seed file the text comes from.")
     title: str | None = Field(description="The headline as the text states it, else null.")
     publisher: str | None = Field(description="The outlet, if the text names it, else null.")
     byline: str | None = Field(description="The author, if the text names one, else null.")
     published: IsoDate | None = Field(description="Publication date, if the text states it, else null.")
     url: str | None = Field(description="The article's URL, if the text states it, else null.")
     text: str = Field(description="The seed file decoded as UTF-8, unchanged.")
-    zones: list[Zone]
-    sentences: list[Sentence]
-    entities: list[Entity]
-    mentions: list[Mention]
-    non_mentions: list[NonMention]
-    values: list[Value]
-    events: list[Event]
-    quotes: list[Quote]
-    annotation: Annotation
+    zones: list[Zone] = Field(
+        description="Spans that are not article body (headline, dateline, caption, ...)."
+    )
+    sentences: list[Sentence] = Field(description="Sentence spans covering all running text; no overlaps.")
+    entities: list[Entity] = Field(description="Entity clusters; their mentions point to them by id.")
+    mentions: list[Mention] = Field(
+        description="Every name, and nominals and pronouns of annotated entities."
+    )
+    non_mentions: list[NonMention] = Field(
+        description="Occurrences of annotated names that are deliberately not mentions, with reasons."
+    )
+    values: list[Value] = Field(description="Dates, durations, money, quantities, percentages.")
+    events: list[Event] = Field(description="PLOVER events with triggers and arguments.")
+    quotes: list[Quote] = Field(description="Direct, indirect and mixed quotes.")
+    annotation: Annotation = Field(description="Who annotated and adjudicated, the status, and notes.")
 
 
 def dump_record(record: Record) -> str:
