@@ -242,6 +242,13 @@ def main() -> None:
     for rid, edit in EDITS.items():
         rec = json.loads((PASS_A / f"{rid}.json").read_text(encoding="utf-8"))
         edit(rec)
+        # events and quotes are referenced by nothing: number them in text order, without gaps
+        rec["events"].sort(key=lambda e: (e["trigger"]["start"], e["trigger"]["end"]))
+        for n, ev in enumerate(rec["events"], 1):
+            ev["id"] = f"ev{n}"
+        rec["quotes"].sort(key=lambda q: q["content"][0]["start"])
+        for n, q in enumerate(rec["quotes"], 1):
+            q["id"] = f"q{n}"
         notes = [n for n in rec["annotation"]["notes"] if METADATA_NOTE.match(n)]
         notes.append(
             "Annotated twice, independently (passes in dataset/passes/a and /b), and adjudicated; the "
