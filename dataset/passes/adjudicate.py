@@ -124,6 +124,9 @@ def rwanda_benin(rec: Rec) -> None:
     set_args(rec, 2102, [ent_arg(rec, "Source", 2116, "Rwandan"), ent_arg(rec, "Place", 2148, "Benin")])
     # D5: coordinated subjects of a joint event are all Sources
     set_args(rec, 1621, [ent_arg(rec, "Source", 1604, "Talon"), ent_arg(rec, "Source", 1614, "Kagame")])
+    # Review (D21-D33, after adjudication): consistency with the decisions above
+    set_args(rec, 102, [a for a in event(rec, 102)["arguments"] if a["role"] != "Target"])  # D21 (D18)
+    drop_event(rec, 636)  # D22 (D1): the cooperation is the topic of the negotiations
 
 
 def us_algeria_benin(rec: Rec) -> None:
@@ -139,6 +142,11 @@ def us_algeria_benin(rec: Rec) -> None:
         [ent_arg(rec, "Source", 1723), ent_arg(rec, "Target", 1834, "Benin")],
     )
     # D8: the fragment continuing the State Department's statement keeps that speaker (pass A)
+    # Review: D23 (D5) the shared commitment of the United States and Benin: two Sources
+    keep = [a for a in event(rec, 1217)["arguments"] if a["role"] not in ("Source", "Target")]
+    set_args(rec, 1217, [ent_arg(rec, "Source", 1235), ent_arg(rec, "Source", 1253, "Benin"), *keep])
+    drop_event(rec, 896)  # D24 (D1): 'assistance' is what the meeting is to discuss
+    drop_event(rec, 1124)  # D25 (D6): who receives the support is not stated; AID needs a Target
 
 
 def us_kenya_pentagon(rec: Rec) -> None:
@@ -152,6 +160,17 @@ def us_kenya_pentagon(rec: Rec) -> None:
     # D11: Kenya, not Duale, is the one who will support Ukraine (Duale pledged Kenya's support)
     args = [a for a in event(rec, 2390)["arguments"] if a["role"] != "Source"]
     set_args(rec, 2390, [ent_arg(rec, "Source", 2268, "Kenya"), *args])
+    # Review: D26 (D5) the meeting of Austin and Duale: two Sources
+    keep = [a for a in event(rec, 253)["arguments"] if a["role"] not in ("Source", "Target")]
+    set_args(rec, 253, [ent_arg(rec, "Source", 299), ent_arg(rec, "Source", 340), *keep])
+    set_args(rec, 2260, [a for a in event(rec, 2260)["arguments"] if a["role"] != "Target"])  # D27 (D18)
+    # D28: 'the al-Shabaab terrorist group' is a nominal of al-Shabaab (the name nested), like
+    # 'the Islamist extremist group'
+    group = span(rec, "al-Shabaab terrorist group", at=1033)
+    rec["mentions"].append(
+        {"id": next_id(rec, "m", "mentions"), "entity": mention(rec, 1033)["entity"], **group, "kind": "NOM"}
+    )
+    rec["mentions"].sort(key=lambda m: (m["start"], -m["end"]))
 
 
 def us_kenya_pact(rec: Rec) -> None:
@@ -227,6 +246,21 @@ def us_kenya_pact(rec: Rec) -> None:
     event(rec, 1903)["arguments"].append(ent_arg(rec, "Place", 1954, "Niger"))
     # D20: the ousted government is not an argument of 'took power' in its clause
     set_args(rec, 1992, [a for a in event(rec, 1992)["arguments"] if a["role"] != "Target"])
+    # Review, after adjudication:
+    drop_mention(rec, 1324, "It")  # D29 (D12): 'It will help guide …' may be the signing or the framework
+    # D30 (D3): Haiti, plagued by the gang violence, is its Target
+    set_args(rec, 902, [ent_arg(rec, "Target", 932, "Caribbean nation")])
+    drop_event(rec, 886)  # D31 (D1): 'combat the gang violence' is the purpose of the deployment
+    # D32 (as in 000): the shared commitment of the U.S. and Kenya is AGREE with two Sources
+    add_event(
+        rec,
+        "AGREE",
+        None,
+        ["diplomatic"],
+        "actual",
+        span(rec, "commitment", near="Kenya's shared commitment"),
+        [ent_arg(rec, "Source", 1062, "U.S."), ent_arg(rec, "Source", 1071, "Kenya")],
+    )
 
 
 EDITS = {
@@ -249,7 +283,12 @@ def main() -> None:
         rec["quotes"].sort(key=lambda q: q["content"][0]["start"])
         for n, q in enumerate(rec["quotes"], 1):
             q["id"] = f"q{n}"
-        notes = [n for n in rec["annotation"]["notes"] if METADATA_NOTE.match(n)]
+        # D33: pass A's metadata notes predate the Wikidata links; drop what they say about them
+        notes = [
+            n.replace(" Entity wikidata fields are null (no look-up was made).", "")
+            for n in rec["annotation"]["notes"]
+            if METADATA_NOTE.match(n)
+        ]
         notes.append(
             "Annotated twice, independently (passes in dataset/passes/a and /b), and adjudicated; the "
             "agreement figures and every adjudicated decision are in dataset/AGREEMENT.md."
