@@ -366,8 +366,9 @@ def _annotation_section(records: Sequence[Record]) -> list[str]:
         "rules) before it is merged.",
         "",
         "**Who annotated, honestly:** for this release both annotation passes, the adjudication and a "
-        "later consistency review were made by separate sessions of an AI language model working only from the guidelines "
-        "and the texts, not by human annotators (hence `annotations_creators: machine-generated`). "
+        "later consistency review were made by separate sessions of an AI language model working "
+        "only from the guidelines and the texts, not by human annotators (hence "
+        "`annotations_creators: machine-generated`). "
         "Two instances of one model share biases, so the agreement below is an upper bound on what "
         "two human annotators would reach; a human review of the adjudicated records is planned.",
         "",
