@@ -525,9 +525,8 @@ def build_dataset(
     if report.exit_code == 2:
         raise BuildError(f"{articles_dir}: the records cannot be read", report.findings)
     if report.exit_code != 0:
-        errors = sum(1 for f in report.findings if f.severity == "error")
         raise BuildError(
-            f"{articles_dir}: {errors} error(s) in the records; fix them before building",
+            f"{articles_dir}: {len(report.errors)} error(s) in the records; fix them before building",
             report.findings,
         )
     if not report.records:

@@ -93,7 +93,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
         print(render(report.findings, "human"))
         print(summary_line(report.findings, report.files))
         return report.exit_code
-    table = render_stats([loaded.record for loaded in report.records])
+    table = render_stats(report.models)
     if args.readme:
         readme = Path(args.readme)
         try:

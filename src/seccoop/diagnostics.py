@@ -20,6 +20,8 @@ __all__ = [
     "Finding",
     "Locator",
     "Severity",
+    "errors_of",
+    "exit_code_of",
     "finding",
     "render",
     "summary_line",
@@ -471,6 +473,18 @@ def render(findings: Sequence[Finding], fmt: str) -> str:
             pointer = f" {f.pointer}" if f.pointer else ""
             lines.append(f"{where}{pointer} {f.severity} [{f.code}] {f.message}\n    hint: {f.hint}")
     return "\n".join(lines)
+
+
+def errors_of(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    """The findings at error level."""
+    return tuple(f for f in findings if f.severity == "error")
+
+
+def exit_code_of(findings: Sequence[Finding]) -> int:
+    """0 clean (warnings allowed), 1 error findings, 2 I/O trouble (an ``io-error``)."""
+    if any(f.code == "io-error" for f in findings):
+        return 2
+    return 1 if errors_of(findings) else 0
 
 
 def summary_line(findings: Sequence[Finding], files: int) -> str:

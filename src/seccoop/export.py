@@ -139,11 +139,10 @@ def _load_records(articles: Path, *, allow_errors: bool = False) -> list[Record]
     if not articles.is_dir():
         raise FileNotFoundError(f"{articles}: no such folder of article records")
     report = validate_paths([articles])
-    errors = [f for f in report.findings if f.severity == "error"]
     unloaded = len(report.records) < report.files
-    if errors and (unloaded or not allow_errors):
-        raise ConversionError(tuple(render(errors, "human").splitlines()))
-    return [loaded.record for loaded in report.records]
+    if report.errors and (unloaded or not allow_errors):
+        raise ConversionError(tuple(render(report.errors, "human").splitlines()))
+    return report.models
 
 
 def export_corpus(fmt: str, articles: Path, out_dir: Path) -> ExportResult:

@@ -39,7 +39,7 @@ def load_articles(path: Path | str) -> list[Record]:
     """
     target = Path(path)
     report = validate_paths([target])
-    errors = [f for f in report.findings if f.severity == "error"]
+    errors = report.errors
     if errors:
         versions = [f for f in errors if f.code == "unsupported-schema-version"]
         head = (
@@ -48,7 +48,7 @@ def load_articles(path: Path | str) -> list[Record]:
             else f"cannot load {target}: {len(errors)} error(s) in the records"
         )
         raise LoadError(f"{head}\n{render(errors, 'human')}", errors)
-    return [loaded.record for loaded in report.records]
+    return report.models
 
 
 def default_hf_dir() -> Path:

@@ -29,7 +29,16 @@ from jsonschema.exceptions import ValidationError, best_match
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic import ValidationError as PydanticValidationError
 
-from seccoop.diagnostics import CATALOG, CodeSpec, Finding, Locator, finding, pointer_of, sort_key
+from seccoop.diagnostics import (
+    CATALOG,
+    CodeSpec,
+    Finding,
+    Locator,
+    exit_code_of,
+    finding,
+    pointer_of,
+    sort_key,
+)
 from seccoop.io import write_text_atomic
 from seccoop.models import EntityType, EventType, MentionKind, QuoteKind, Record, Role, ValueType
 from seccoop.ontology import load_ontology
@@ -541,9 +550,7 @@ class PredictionsReport:
     @property
     def exit_code(self) -> int:
         """0 no errors (warnings allowed), 1 error findings, 2 the file cannot be read."""
-        if any(f.code == "io-error" for f in self.findings):
-            return 2
-        return 1 if any(f.severity == "error" for f in self.findings) else 0
+        return exit_code_of(self.findings)
 
 
 @cache

@@ -1192,13 +1192,12 @@ def load_gold(paths: Sequence[Path]) -> tuple[list[Record], tuple[Finding, ...]]
     from seccoop.validate import validate_paths
 
     report = validate_paths(paths)
-    errors = tuple(f for f in report.findings if f.severity == "error")
-    if errors:
-        return [], errors
+    if report.errors:
+        return [], report.errors
     if not report.records:
         where = ", ".join(str(p) for p in paths)
         return [], (finding("io-error", f"no gold records found in {where}", file=where),)
-    return [loaded.record for loaded in report.records], ()
+    return report.models, ()
 
 
 def score_files(predictions: Path, gold: Sequence[Path], task: Task = "all") -> ScoreRun:

@@ -28,7 +28,15 @@ import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 from pydantic import ValidationError as PydanticValidationError
 
-from seccoop.diagnostics import Finding, Locator, finding, pointer_of, sort_key
+from seccoop.diagnostics import (
+    Finding,
+    Locator,
+    errors_of,
+    exit_code_of,
+    finding,
+    pointer_of,
+    sort_key,
+)
 from seccoop.models import SCHEMA_VERSION, EntityArgument, Record, Span
 from seccoop.ontology import load_ontology
 from seccoop.schema import record_schema
@@ -74,9 +82,17 @@ class Report:
     @property
     def exit_code(self) -> int:
         """0 clean (warnings allowed), 1 error findings, 2 I/O trouble."""
-        if any(f.code == "io-error" for f in self.findings):
-            return 2
-        return 1 if any(f.severity == "error" for f in self.findings) else 0
+        return exit_code_of(self.findings)
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        """The findings at error level."""
+        return errors_of(self.findings)
+
+    @property
+    def models(self) -> list[Record]:
+        """The records that loaded, as models, in file order."""
+        return [loaded.record for loaded in self.records]
 
 
 # ---------------------------------------------------------------- file and syntax layers
