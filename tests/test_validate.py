@@ -157,3 +157,17 @@ def test_usage_error_exits_two() -> None:
     with pytest.raises(SystemExit) as exc:
         main(["validate", "--format", "yaml"])
     assert exc.value.code == 2
+
+
+def test_validate_start_up_imports_only_the_validator() -> None:
+    code = (
+        "import sys; from seccoop.cli import main; main(['validate', 'tests/fixtures/valid']); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('seccoop', 'datasets', 'spacy')))"
+    )
+    root = Path(__file__).resolve().parents[1]
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
+    )
+    loaded = set(result.stdout.strip().splitlines()[-1].strip("[]").replace("'", "").split(", "))
+    assert not loaded & {"datasets", "spacy", "seccoop.score", "seccoop.export", "seccoop.predictions"}
+    assert "seccoop.validate" in loaded

@@ -59,19 +59,14 @@ def record_schema() -> dict[str, Any]:
 
 
 def _predictions_schema() -> dict[str, Any]:
+    # imported here: the validator's start-up path needs only the record schema
     from seccoop.predictions import predictions_schema
 
     return predictions_schema()
 
 
 def _schema_builders() -> dict[str, Callable[[], dict[str, Any]]]:
-    builders: dict[str, Callable[[], dict[str, Any]]] = {"record.schema.json": record_schema}
-    try:
-        import seccoop.predictions  # noqa: F401
-    except ImportError:
-        return builders
-    builders["predictions.schema.json"] = _predictions_schema
-    return builders
+    return {"record.schema.json": record_schema, "predictions.schema.json": _predictions_schema}
 
 
 SCHEMA_FILES = tuple(_schema_builders())
