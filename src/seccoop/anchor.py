@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -89,7 +90,7 @@ def _anchor(node: Any, text: str, where: str, problems: list[str]) -> Any:
 def split_sentences(
     text: str,
     skip: list[tuple[int, int]],
-    zones: list[tuple[int, int]] = (),  # type: ignore[assignment]
+    zones: Sequence[tuple[int, int]] = (),
 ) -> list[dict[str, Any]]:
     """Split running text into sentence spans: each non-empty line, cut after . ! ? before a capital
     (not after a dotted abbreviation such as U.S.) and at zone boundaries.

@@ -18,6 +18,7 @@ import unicodedata
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import pairwise
@@ -575,7 +576,7 @@ def _check_references(record: Record, out: _Collector) -> None:
 
 def crossing_pairs(
     spans: Sequence[tuple[int, int]],
-    skip: set[tuple[int, int]] = frozenset(),  # type: ignore[assignment]
+    skip: AbstractSet[tuple[int, int]] = frozenset(),
 ) -> list[tuple[int, int]]:
     """Pairs (j, k) of span indices where span j crosses the earlier-starting span k.
 
