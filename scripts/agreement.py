@@ -8,8 +8,8 @@ import json
 import sys
 from pathlib import Path
 
-from seccoop.agreement import compare_folders, render_markdown, splice_table, to_json
-from seccoop.io import write_text_atomic
+from seccoop.bench.agreement import compare_folders, render_markdown, splice_table, to_json
+from seccoop.record.io import write_text_atomic
 
 ROOT = Path(__file__).resolve().parents[1]
 

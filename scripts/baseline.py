@@ -11,8 +11,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from seccoop.baseline import SYSTEMS, run_baseline
-from seccoop.diagnostics import render
+from seccoop.bench.baseline import SYSTEMS, run_baseline
+from seccoop.check.diagnostics import render
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -13,9 +13,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from seccoop.baseline import LEADERBOARD_BEGIN, LEADERBOARD_END, leaderboard_markdown, write_baselines
-from seccoop.diagnostics import render
-from seccoop.io import splice, write_text_atomic
+from seccoop.bench.baseline import LEADERBOARD_BEGIN, LEADERBOARD_END, leaderboard_markdown, write_baselines
+from seccoop.check.diagnostics import render
+from seccoop.record.io import splice, write_text_atomic
 
 ROOT = Path(__file__).resolve().parents[1]
 

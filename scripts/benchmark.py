@@ -21,9 +21,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from seccoop.build import build_dataset
-from seccoop.models import dump_record
-from seccoop.validate import validate_paths
+from seccoop.check.validate import validate_paths
+from seccoop.hub.build import build_dataset
+from seccoop.record.models import dump_record
 
 ROOT = Path(__file__).resolve().parents[1]
 GIB = 1024**3

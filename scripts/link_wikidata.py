@@ -10,10 +10,10 @@ import json
 import sys
 from pathlib import Path
 
-from seccoop.io import write_text_atomic
-from seccoop.models import dump_record
-from seccoop.validate import validate_paths
-from seccoop.wikidata import apply_links
+from seccoop.check.validate import validate_paths
+from seccoop.record.io import write_text_atomic
+from seccoop.record.models import dump_record
+from seccoop.record.wikidata import apply_links
 
 ROOT = Path(__file__).resolve().parents[1]
 

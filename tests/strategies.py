@@ -14,8 +14,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from seccoop.models import Record, dump_record
-from seccoop.ontology import load_ontology
+from seccoop.record.models import Record, dump_record
+from seccoop.record.ontology import load_ontology
 
 ONT = load_ontology()
 ENTITY_TYPES = ("PER", "ORG", "GPE", "LOC", "FAC", "PROGRAM")

@@ -11,11 +11,18 @@ from types import ModuleType
 
 from hypothesis import given, settings
 
-from seccoop.baseline import SYSTEMS, TRIGGERS, predict_rules, render_baselines, run_baseline, write_baselines
-from seccoop.models import Record
-from seccoop.ontology import load_ontology
-from seccoop.predictions import align_prediction, read_predictions_jsonl, validate_predictions
-from seccoop.score import score
+from seccoop.bench.baseline import (
+    SYSTEMS,
+    TRIGGERS,
+    predict_rules,
+    render_baselines,
+    run_baseline,
+    write_baselines,
+)
+from seccoop.bench.predictions import align_prediction, read_predictions_jsonl, validate_predictions
+from seccoop.bench.score import score
+from seccoop.record.models import Record
+from seccoop.record.ontology import load_ontology
 from tests.strategies import corpora, write_corpus
 
 ROOT = Path(__file__).parents[1]

@@ -23,7 +23,7 @@ import pytest
 from pydantic import BaseModel
 from seqeval.metrics.sequence_labeling import get_entities
 
-from seccoop.build import (
+from seccoop.hub.build import (
     CONFIGS,
     REGENERATE,
     BuildError,
@@ -36,10 +36,10 @@ from seccoop.build import (
     outermost_names,
     rows,
 )
-from seccoop.load import LoadError, load_articles, load_hf, record_from_article_row
-from seccoop.models import EntityArgument, Mention, Record
-from seccoop.ontology import load_ontology
-from seccoop.tokens import tokenize
+from seccoop.hub.load import LoadError, load_articles, load_hf, record_from_article_row
+from seccoop.record.models import EntityArgument, Mention, Record
+from seccoop.record.ontology import load_ontology
+from seccoop.record.tokens import tokenize
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CORPUS_FILES = (
@@ -364,7 +364,7 @@ def test_ner_config_agrees_with_the_scorer_iob2(
     built: tuple[Path, Path, list[Record]], hf_cache: Path
 ) -> None:
     """The scorer's CoNLL metric re-derives IOB2 tags from the records: they must be these."""
-    score = pytest.importorskip("seccoop.score")
+    score = pytest.importorskip("seccoop.bench.score")
     _, out, records = built
     names = features("ner")["ner_tags"].feature.names
     loaded = [(row["tokens"], [names[t] for t in row["ner_tags"]]) for row in load(out, "ner", hf_cache)]
@@ -410,7 +410,7 @@ def test_crash_while_writing_leaves_the_previous_output_intact(
         def crash(*_args: Any, **_kwargs: Any) -> Path:
             raise RuntimeError("disk full")
 
-        monkeypatch.setattr("seccoop.croissant.write_croissant", crash)
+        monkeypatch.setattr("seccoop.hub.croissant.write_croissant", crash)
         with pytest.raises(RuntimeError, match="disk full"):
             build_dataset(articles, out)
     assert snapshot(out) == before
@@ -581,7 +581,8 @@ def test_load_hf_wraps_load_dataset(built: tuple[Path, Path, list[Record]], hf_c
 
 def test_modules_import_datasets_lazily() -> None:
     code = (
-        "import sys, seccoop.validate, seccoop.build, seccoop.card, seccoop.croissant, seccoop.load; "
+        "import sys, seccoop.check.validate, seccoop.hub.build, seccoop.hub.card, seccoop.hub.croissant, "
+        "seccoop.hub.load; "
         "print(sorted(m for m in ('datasets', 'pyarrow', 'huggingface_hub') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

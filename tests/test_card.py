@@ -12,10 +12,10 @@ import yaml
 from huggingface_hub import DatasetCard, DatasetCardData
 
 from seccoop import __version__
-from seccoop.build import CONFIGS, DEFAULT_CONFIG, build_dataset, data_file, features
-from seccoop.card import size_category
-from seccoop.load import load_articles
-from seccoop.models import Record
+from seccoop.hub.build import CONFIGS, DEFAULT_CONFIG, build_dataset, data_file, features
+from seccoop.hub.card import size_category
+from seccoop.hub.load import load_articles
+from seccoop.record.models import Record
 from tests.test_build import hf_offline, load, make_corpus
 
 # Snapshot of the Hub's vocabularies (the subset that concerns this card), taken from:
@@ -234,7 +234,7 @@ def test_agreement_and_baselines_are_read_when_present(tmp_path: Path) -> None:
 
 
 def test_unreadable_agreement_file_stops_the_build(tmp_path: Path) -> None:
-    from seccoop.build import BuildError
+    from seccoop.hub.build import BuildError
 
     articles = make_corpus(tmp_path)
     (articles.parent / "agreement.json").write_text("{not json", encoding="utf-8")

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from seccoop.baseline import LEADERBOARD_BEGIN, LEADERBOARD_END, leaderboard_markdown, write_baselines
-from seccoop.build import check_build
-from seccoop.export import export_records, import_records
-from seccoop.io import splice
-from seccoop.schema import check_schemas
-from seccoop.score import gold_as_predictions, score
-from seccoop.validate import validate_paths
+from seccoop.bench.baseline import LEADERBOARD_BEGIN, LEADERBOARD_END, leaderboard_markdown, write_baselines
+from seccoop.bench.schemas import check_schemas
+from seccoop.bench.score import gold_as_predictions, score
+from seccoop.check.validate import validate_paths
+from seccoop.formats.export import export_records, import_records
+from seccoop.hub.build import check_build
+from seccoop.record.io import splice
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = ROOT / "dataset" / "articles"

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from seccoop.build import CONFIGS, build_dataset, data_file, features
-from seccoop.croissant import CONFORMS_TO
+from seccoop.hub.build import CONFIGS, build_dataset, data_file, features
+from seccoop.hub.croissant import CONFORMS_TO
 from tests.test_build import hf_offline, load, make_corpus
 
 # The one warning mlcroissant gives: a build has no publication date (a date would make two

@@ -21,7 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from seccoop.export import (
+from seccoop.formats.export import (
     EXPORT_FORMATS,
     LOSSES,
     ConversionError,
@@ -31,9 +31,9 @@ from seccoop.export import (
     import_corpus,
     import_records,
 )
-from seccoop.models import EntityArgument, Record, dump_record
-from seccoop.ontology import load_ontology
-from seccoop.tokens import tokenize
+from seccoop.record.models import EntityArgument, Record, dump_record
+from seccoop.record.ontology import load_ontology
+from seccoop.record.tokens import tokenize
 from tests.strategies import corpora, entity_type_of, records, write_corpus
 
 ONT = load_ontology()

@@ -11,10 +11,7 @@ import jsonschema
 import pytest
 from hypothesis import given, settings
 
-from seccoop.diagnostics import CATALOG
-from seccoop.models import Record
-from seccoop.ontology import load_ontology
-from seccoop.predictions import (
+from seccoop.bench.predictions import (
     PREDICTION_CODES,
     PREDICTIONS_SCHEMA_ID,
     ArticlePrediction,
@@ -26,8 +23,11 @@ from seccoop.predictions import (
     validate_predictions,
     write_predictions_jsonl,
 )
-from seccoop.schema import render_schema
-from seccoop.score import gold_as_predictions, score
+from seccoop.bench.score import gold_as_predictions, score
+from seccoop.check.diagnostics import CATALOG
+from seccoop.check.schema import render_schema
+from seccoop.record.models import Record
+from seccoop.record.ontology import load_ontology
 from tests.strategies import corpora
 
 FIXTURES = Path(__file__).parent / "fixtures"

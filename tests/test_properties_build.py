@@ -16,11 +16,11 @@ from pathlib import Path
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from seccoop.build import CONFIGS, build_dataset, features, iob2_tags, outermost_names
-from seccoop.load import record_from_article_row
-from seccoop.models import Mention, Record
-from seccoop.ontology import load_ontology
-from seccoop.tokens import tokenize
+from seccoop.hub.build import CONFIGS, build_dataset, features, iob2_tags, outermost_names
+from seccoop.hub.load import record_from_article_row
+from seccoop.record.models import Mention, Record
+from seccoop.record.ontology import load_ontology
+from seccoop.record.tokens import tokenize
 from tests.strategies import corpora, write_corpus
 from tests.test_build import expected_rows, hf_offline, load, snapshot, spans_from_tags
 

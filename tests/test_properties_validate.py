@@ -12,9 +12,10 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from pydantic import ValidationError as PydanticValidationError
 
-from seccoop.models import Record, dump_record
-from seccoop.ontology import load_ontology
-from seccoop.validate import _schema_validator, crossing_pairs, validate_paths
+from seccoop.check.structure import _schema_validator
+from seccoop.check.validate import crossing_pairs, validate_paths
+from seccoop.record.models import Record, dump_record
+from seccoop.record.ontology import load_ontology
 from tests.strategies import corpora, records, write_corpus
 
 VALID_FIXTURE = Path(__file__).parent / "fixtures" / "valid" / "border-patrols.json"

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from seccoop.check.validate import validate_paths
 from seccoop.cli import _parser
-from seccoop.io import splice
-from seccoop.stats import README_BEGIN, README_END, render_stats
-from seccoop.validate import validate_paths
+from seccoop.hub.stats import README_BEGIN, README_END, render_stats
+from seccoop.record.io import splice
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -10,8 +10,8 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from seccoop.diagnostics import CATALOG
-from seccoop.validate import validate_paths
+from seccoop.check.diagnostics import CATALOG
+from seccoop.check.validate import validate_paths
 
 VALID = Path(__file__).parent / "fixtures" / "valid" / "border-patrols.json"
 JSON_VALUES = st.recursive(

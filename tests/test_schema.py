@@ -9,9 +9,10 @@ from typing import Any
 import jsonschema
 import pytest
 
-from seccoop import schema as schema_module
+from seccoop.bench import schemas as schema_module
+from seccoop.check.schema import _generate
 from seccoop.cli import main
-from seccoop.models import Record
+from seccoop.record.models import Record
 
 SCHEMAS = Path(__file__).parents[1] / "schemas"
 
@@ -47,7 +48,7 @@ def test_drift_is_detected_after_a_model_change(
         extra_field: int
 
     def changed() -> dict[str, Any]:
-        return schema_module._generate(Changed, "record", "t", "d")
+        return _generate(Changed, "record", "t", "d")
 
     monkeypatch.setattr(schema_module, "record_schema", changed)
     drifts = schema_module.check_schemas(tmp_path)

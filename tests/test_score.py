@@ -11,13 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from seccoop.models import Record
-from seccoop.predictions import ArticlePrediction, dumps_predictions
-from seccoop.score import (
+from seccoop.bench.predictions import ArticlePrediction, dumps_predictions
+from seccoop.bench.score import (
     NER_MODES,
     TASKS,
     ScoreReport,
-    _max_assignment,
     b_cubed,
     ceaf_e,
     gold_as_predictions,
@@ -27,6 +25,8 @@ from seccoop.score import (
     score,
     score_files,
 )
+from seccoop.bench.score.coref import _max_assignment
+from seccoop.record.models import Record
 from tests.strategies import corpora
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -243,8 +243,8 @@ def test_nested_names_count_in_span_metrics_outermost_in_conll() -> None:
 @settings(max_examples=25)
 @given(corpora())
 def test_gold_tags_are_those_of_the_hf_ner_config(corpus: list[Record]) -> None:
-    from seccoop.build import iob2_tags, outermost_names
-    from seccoop.tokens import tokenize
+    from seccoop.hub.build import iob2_tags, outermost_names
+    from seccoop.record.tokens import tokenize
 
     for r in corpus:
         types = {e.id: e.type for e in r.entities}

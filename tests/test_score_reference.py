@@ -1,11 +1,11 @@
 """The NER scores against the reference tools: seqeval 1.2.2 (CoNLL) and nervaluate (SemEval-2013).
 
 On generated gold names (nested and crossing ones included) and generated predictions, every
-number of :func:`seccoop.score.score` for the ``ner`` task equals the tools' to 1e-9:
+number of :func:`seccoop.bench.score.score` for the ``ner`` task equals the tools' to 1e-9:
 
 * seqeval's default (conlleval-compatible) mode and its ``mode="strict", scheme=IOB2``: micro,
   macro and per-type precision, recall and F1 over the IOB2 tags of
-  :func:`seccoop.score.iob2_sentences` (``zero_division=0``: seqeval's default ``"warn"`` gives the
+  :func:`seccoop.bench.score.iob2_sentences` (``zero_division=0``: seqeval's default ``"warn"`` gives the
   same numbers but warns). Our tags are always well-formed IOB2, so the two modes agree.
 * nervaluate's ``Evaluator`` with the ``dict`` loader (end offsets inclusive, so ``end - 1``),
   one document per article, entities sorted by (start, end, type): the COR/INC/PAR/MIS/SPU
@@ -41,11 +41,11 @@ from nervaluate import Evaluator
 from seqeval.metrics import classification_report
 from seqeval.scheme import IOB2
 
-from seccoop.models import Record
-from seccoop.ontology import load_ontology
-from seccoop.predictions import ArticlePrediction
-from seccoop.score import NER_MODES, NerScores, iob2_sentences, score
-from seccoop.tokens import tokenize
+from seccoop.bench.predictions import ArticlePrediction
+from seccoop.bench.score import NER_MODES, NerScores, iob2_sentences, score
+from seccoop.record.models import Record
+from seccoop.record.ontology import load_ontology
+from seccoop.record.tokens import tokenize
 from tests.strategies import corpora
 
 TYPES = list(load_ontology().entity_types)

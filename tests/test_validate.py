@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from seccoop.check.diagnostics import CATALOG
+from seccoop.check.validate import validate_paths
 from seccoop.cli import main
-from seccoop.diagnostics import CATALOG
-from seccoop.validate import validate_paths
 
 FIXTURES = Path(__file__).parent / "fixtures"
 INVALID = FIXTURES / "invalid"
@@ -169,5 +169,11 @@ def test_validate_start_up_imports_only_the_validator() -> None:
         [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
     )
     loaded = set(result.stdout.strip().splitlines()[-1].strip("[]").replace("'", "").split(", "))
-    assert not loaded & {"datasets", "spacy", "seccoop.score", "seccoop.export", "seccoop.predictions"}
-    assert "seccoop.validate" in loaded
+    assert not loaded & {
+        "datasets",
+        "spacy",
+        "seccoop.bench.score",
+        "seccoop.formats.export",
+        "seccoop.bench.predictions",
+    }
+    assert "seccoop.check.validate" in loaded

@@ -16,8 +16,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from seccoop.io import write_text_atomic
-from seccoop.models import Record, dump_record
+from seccoop.record.io import write_text_atomic
+from seccoop.record.models import Record, dump_record
 
 ROOT = Path(__file__).resolve().parents[2]
 PASS_A = ROOT / "dataset" / "passes" / "a"

@@ -13,27 +13,27 @@ from typing import TYPE_CHECKING, Any
 __version__ = "1.0.0"
 
 _EXPORTS = {
-    "CATALOG": "diagnostics",
-    "Finding": "diagnostics",
-    "ExportResult": "export",
-    "export_records": "export",
-    "import_records": "export",
-    "LoadError": "load",
-    "load_articles": "load",
-    "load_hf": "load",
-    "SCHEMA_VERSION": "models",
-    "Record": "models",
-    "dump_record": "models",
-    "Ontology": "ontology",
-    "load_ontology": "ontology",
-    "ArticlePrediction": "predictions",
-    "predictions_schema": "predictions",
-    "validate_predictions": "predictions",
-    "ScoreReport": "score",
-    "gold_as_predictions": "score",
-    "score_files": "score",
-    "Report": "validate",
-    "validate_paths": "validate",
+    "CATALOG": "check.diagnostics",
+    "Finding": "check.diagnostics",
+    "ExportResult": "formats.export",
+    "export_records": "formats.export",
+    "import_records": "formats.export",
+    "LoadError": "hub.load",
+    "load_articles": "hub.load",
+    "load_hf": "hub.load",
+    "SCHEMA_VERSION": "record.models",
+    "Record": "record.models",
+    "dump_record": "record.models",
+    "Ontology": "record.ontology",
+    "load_ontology": "record.ontology",
+    "ArticlePrediction": "bench.predictions",
+    "predictions_schema": "bench.predictions",
+    "validate_predictions": "bench.predictions",
+    "ScoreReport": "bench.score",
+    "gold_as_predictions": "bench.score",
+    "score_files": "bench.score",
+    "Report": "check.validate",
+    "validate_paths": "check.validate",
 }
 
 __all__ = [
@@ -71,11 +71,11 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:
-    from seccoop.diagnostics import CATALOG, Finding
-    from seccoop.export import ExportResult, export_records, import_records
-    from seccoop.load import LoadError, load_articles, load_hf
-    from seccoop.models import SCHEMA_VERSION, Record, dump_record
-    from seccoop.ontology import Ontology, load_ontology
-    from seccoop.predictions import ArticlePrediction, predictions_schema, validate_predictions
-    from seccoop.score import ScoreReport, gold_as_predictions, score_files
-    from seccoop.validate import Report, validate_paths
+    from seccoop.bench.predictions import ArticlePrediction, predictions_schema, validate_predictions
+    from seccoop.bench.score import ScoreReport, gold_as_predictions, score_files
+    from seccoop.check.diagnostics import CATALOG, Finding
+    from seccoop.check.validate import Report, validate_paths
+    from seccoop.formats.export import ExportResult, export_records, import_records
+    from seccoop.hub.load import LoadError, load_articles, load_hf
+    from seccoop.record.models import SCHEMA_VERSION, Record, dump_record
+    from seccoop.record.ontology import Ontology, load_ontology

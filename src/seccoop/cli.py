@@ -15,8 +15,8 @@ DEFAULT_HF = Path("dataset/hf")
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from seccoop.diagnostics import render, summary_line
-    from seccoop.validate import validate_paths
+    from seccoop.check.diagnostics import render, summary_line
+    from seccoop.check.validate import validate_paths
 
     paths = [Path(p) for p in args.paths] or [DEFAULT_ARTICLES]
     report = validate_paths(paths)
@@ -32,7 +32,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_schemas(args: argparse.Namespace) -> int:
-    from seccoop.schema import REGENERATE, check_schemas, write_schemas
+    from seccoop.bench.schemas import REGENERATE, check_schemas, write_schemas
 
     directory = Path(args.dir)
     if args.write:
@@ -54,10 +54,10 @@ def _cmd_anchor(args: argparse.Namespace) -> int:
 
     from pydantic import ValidationError
 
-    from seccoop.anchor import AnchorError, anchor_draft
-    from seccoop.io import write_text_atomic
-    from seccoop.models import Record, dump_record
-    from seccoop.validate import corpus_root
+    from seccoop.check.validate import corpus_root
+    from seccoop.record.anchor import AnchorError, anchor_draft
+    from seccoop.record.io import write_text_atomic
+    from seccoop.record.models import Record, dump_record
 
     draft_path = Path(args.draft)
     try:
@@ -83,10 +83,10 @@ def _cmd_anchor(args: argparse.Namespace) -> int:
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:
-    from seccoop.diagnostics import render, summary_line
-    from seccoop.io import splice, write_text_atomic
-    from seccoop.stats import README_BEGIN, README_END, render_stats
-    from seccoop.validate import validate_paths
+    from seccoop.check.diagnostics import render, summary_line
+    from seccoop.check.validate import validate_paths
+    from seccoop.hub.stats import README_BEGIN, README_END, render_stats
+    from seccoop.record.io import splice, write_text_atomic
 
     report = validate_paths([Path(p) for p in args.paths] or [DEFAULT_ARTICLES])
     if report.exit_code:
@@ -109,8 +109,8 @@ def _cmd_stats(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from seccoop.build import REGENERATE, BuildError, build_dataset, check_build
-    from seccoop.diagnostics import render
+    from seccoop.check.diagnostics import render
+    from seccoop.hub.build import REGENERATE, BuildError, build_dataset, check_build
 
     articles, out = Path(args.articles), Path(args.out)
     try:
@@ -139,7 +139,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from seccoop.export import ConversionError, MissingExtraError, export_corpus
+    from seccoop.formats.export import ConversionError, MissingExtraError, export_corpus
 
     try:
         result = export_corpus(args.format, Path(args.articles), Path(args.out))
@@ -156,7 +156,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from seccoop.export import ConversionError, import_corpus
+    from seccoop.formats.export import ConversionError, import_corpus
 
     out = Path(args.out) if args.out else None
     try:
@@ -175,8 +175,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
-    from seccoop.diagnostics import render
-    from seccoop.score import report_json, score_files
+    from seccoop.bench.score import report_json, score_files
+    from seccoop.check.diagnostics import render
 
     gold = [Path(p) for p in args.gold] if args.gold else [DEFAULT_ARTICLES]
     run = score_files(Path(args.predictions), gold, args.task)

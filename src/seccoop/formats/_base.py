@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from seccoop.models import EntityArgument, Mention, Record, Span
+from seccoop.record.models import EntityArgument, Mention, Record, Span
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -57,7 +57,7 @@ LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
 class Loss:
     """Parts of a record that a format does not carry, named as paths into the record.
 
-    A path is a field of :class:`~seccoop.models.Record` (``zones``), a field of every item of a
+    A path is a field of :class:`~seccoop.record.models.Record` (``zones``), a field of every item of a
     layer (``mentions.id``), or a layer with a qualifier in brackets (``mentions[NOM]``,
     ``entities[unmentioned]``: the entity rows that no mention realises; ``entities[order]``:
     the order of the entity table). On import, exactly these parts come from the base record.

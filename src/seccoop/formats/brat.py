@@ -43,9 +43,9 @@ from seccoop.formats._base import (
     rebuild_record,
     settle_entities,
 )
-from seccoop.io import write_text_atomic
-from seccoop.models import EntityArgument, Record
-from seccoop.ontology import Ontology, load_ontology
+from seccoop.record.io import write_text_atomic
+from seccoop.record.models import EntityArgument, Record
+from seccoop.record.ontology import Ontology, load_ontology
 
 __all__ = ["annotation_conf", "export_brat", "import_brat", "tools_conf"]
 

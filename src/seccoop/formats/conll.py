@@ -3,7 +3,7 @@
 Each article opens with ``-DOCSTART- -X- -X- O`` and a blank line; each sentence's tokens
 follow, one a line as ``token -X- -X- tag`` (the corpus has no POS or chunk tags, so those
 columns hold CoNLL-2003's ``-X-`` placeholder), and a blank line ends every sentence. Tokens
-come from :func:`seccoop.tokens.tokenize`, the tokenizer whose boundaries the validator
+come from :func:`seccoop.record.tokens.tokenize`, the tokenizer whose boundaries the validator
 enforces for mentions, so every name falls on token boundaries. Tags are ``B-<type>`` /
 ``I-<type>`` with the entity type of the outermost NAM mentions (see
 :func:`~seccoop.formats._base.outermost_names`), and ``O`` elsewhere.
@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from seccoop.formats._base import ConversionError, outermost_names
-from seccoop.io import write_text_atomic
-from seccoop.models import Record
-from seccoop.tokens import Token, tokenize
+from seccoop.record.io import write_text_atomic
+from seccoop.record.models import Record
+from seccoop.record.tokens import Token, tokenize
 
 __all__ = ["CONLL_FILE", "DOCSTART", "export_conll", "sentence_tokens"]
 

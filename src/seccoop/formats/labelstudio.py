@@ -41,9 +41,9 @@ from seccoop.formats._base import (
     rebuild_record,
     settle_entities,
 )
-from seccoop.io import write_text_atomic
-from seccoop.models import EntityArgument, Record
-from seccoop.ontology import Ontology, load_ontology
+from seccoop.record.io import write_text_atomic
+from seccoop.record.models import EntityArgument, Record
+from seccoop.record.ontology import Ontology, load_ontology
 
 __all__ = ["CONFIG_FILE", "TASKS_FILE", "export_labelstudio", "import_labelstudio", "labeling_config"]
 

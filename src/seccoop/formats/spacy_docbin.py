@@ -2,7 +2,7 @@
 
 spaCy is an optional extra: it is imported only here, when this format is asked for, and a
 missing install raises :class:`~seccoop.formats._base.MissingExtraError` with the command that
-fixes it. The ``Doc`` is built from the project's tokenizer (:mod:`seccoop.tokens`), with the
+fixes it. The ``Doc`` is built from the project's tokenizer (:mod:`seccoop.record.tokens`), with the
 whitespace between tokens kept as spaCy keeps it (one trailing space on a token, any other
 whitespace as a whitespace token), so ``doc.text == record.text`` and every offset carries
 over. ``doc.ents`` holds the outermost NAM mentions (label: entity type, ``kb_id_``: Wikidata
@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from seccoop.formats._base import ConversionError, MissingExtraError, outermost_names
-from seccoop.models import Record
-from seccoop.tokens import tokenize
+from seccoop.record.models import Record
+from seccoop.record.tokens import tokenize
 
 __all__ = ["DOCBIN_FILE", "export_spacy", "words_and_spaces"]
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from seccoop.models import Record
+from seccoop.record.models import Record
 
 __all__ = ["LINK_NOTE", "apply_links", "confirmed_qids"]
 

@@ -33,8 +33,8 @@ from seccoop.formats._base import (
     check_record,
     outermost_names,
 )
-from seccoop.io import write_text_atomic
-from seccoop.models import Record, dump_record
+from seccoop.record.io import write_text_atomic
+from seccoop.record.models import Record, dump_record
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -133,8 +133,8 @@ def _load_records(articles: Path, *, allow_errors: bool = False) -> list[Record]
     listing the findings if a record does not load, or (unless ``allow_errors``) if any finding
     is an error.
     """
-    from seccoop.diagnostics import render
-    from seccoop.validate import validate_paths
+    from seccoop.check.diagnostics import render
+    from seccoop.check.validate import validate_paths
 
     if not articles.is_dir():
         raise FileNotFoundError(f"{articles}: no such folder of article records")
@@ -162,7 +162,7 @@ def import_corpus(fmt: str, src: Path, articles: Path, out_dir: Path | None = No
     """Import ``src`` on top of the records in ``articles`` and write them (``seccoop import``).
 
     Records are written to ``out_dir`` (default: ``articles``, in place) in the committed form
-    (:func:`~seccoop.models.dump_record`). Nothing is written if any problem is found. Base
+    (:func:`~seccoop.record.models.dump_record`). Nothing is written if any problem is found. Base
     records only need to load: an import is often how their errors get fixed.
     """
     bases = _load_records(articles, allow_errors=True)

@@ -13,13 +13,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from seccoop.diagnostics import Finding, render
-from seccoop.models import SCHEMA_VERSION, Record
-from seccoop.validate import validate_paths
+from seccoop.check.diagnostics import Finding, render
+from seccoop.check.validate import validate_paths
+from seccoop.record.models import SCHEMA_VERSION, Record
 
 __all__ = ["LoadError", "default_hf_dir", "load_articles", "load_hf", "record_from_article_row"]
 
-_CHECKOUT = Path(__file__).resolve().parents[2]
+_CHECKOUT = Path(__file__).resolve().parents[3]
 
 
 class LoadError(Exception):

@@ -25,7 +25,7 @@ the scores file. Its shape (``version`` is the version of this file format)::
      "systems": [{"name": "rules", "description": "...",
                   "scores": {"ner_strict_f1": 0.41, ..., "link_accuracy": null}}]}
 
-``scores`` is :meth:`seccoop.score.ScoreReport.headline`, rounded to 4 decimals; ``null`` marks a
+``scores`` is :meth:`seccoop.bench.score.ScoreReport.headline`, rounded to 4 decimals; ``null`` marks a
 measure with nothing to score.
 """
 
@@ -39,10 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from seccoop import __version__
-from seccoop.diagnostics import Finding
-from seccoop.io import write_text_atomic
-from seccoop.ontology import load_ontology
-from seccoop.predictions import (
+from seccoop.bench.predictions import (
     ArgumentPrediction,
     ArticlePrediction,
     EventPrediction,
@@ -52,8 +49,11 @@ from seccoop.predictions import (
     ValuePrediction,
     write_predictions_jsonl,
 )
-from seccoop.score import load_gold, score_files
-from seccoop.tokens import Token, tokenize
+from seccoop.bench.score import load_gold, score_files
+from seccoop.check.diagnostics import Finding
+from seccoop.record.io import write_text_atomic
+from seccoop.record.ontology import load_ontology
+from seccoop.record.tokens import Token, tokenize
 
 __all__ = [
     "BASELINES_FORMAT_VERSION",
@@ -526,7 +526,7 @@ def leaderboard_markdown(document: dict[str, Any]) -> str:
 def write_baselines(gold: Sequence[Path], output: Path, predictions_dir: Path) -> BaselineRun:
     """Run every system, write its predictions to ``predictions_dir``, score them, write ``output``.
 
-    The predictions files are scored with :func:`seccoop.score.score_files`, the function behind
+    The predictions files are scored with :func:`seccoop.bench.score.score_files`, the function behind
     ``seccoop score``, so the numbers are what a user reproduces with the CLI.
     """
     records, errors = load_gold(gold)

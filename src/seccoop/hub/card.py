@@ -16,12 +16,21 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from seccoop.build import DEFAULT_CONFIG, SPLIT, BuildError, ConfigTable, outermost_names
-from seccoop.io import write_text_atomic
-from seccoop.models import EntityArgument, Record
-from seccoop.ontology import load_ontology
-from seccoop.stats import article_stats
-from seccoop.tokens import tokenize
+from seccoop.hub.configs import (
+    ANNOTATION_LICENSE,
+    CONFIG_SUMMARIES,
+    DEFAULT_CONFIG,
+    PRETTY_NAME,
+    SPLIT,
+    BuildError,
+    ConfigTable,
+    outermost_names,
+)
+from seccoop.hub.stats import article_stats
+from seccoop.record.io import write_text_atomic
+from seccoop.record.models import EntityArgument, Record
+from seccoop.record.ontology import load_ontology
+from seccoop.record.tokens import tokenize
 
 __all__ = [
     "ANNOTATION_LICENSE",
@@ -33,8 +42,6 @@ __all__ = [
     "write_card",
 ]
 
-PRETTY_NAME = "SecCoop News"
-ANNOTATION_LICENSE = "cc-by-4.0"
 TASK_CATEGORIES = ("token-classification",)
 TASK_IDS = ("named-entity-recognition", "coreference-resolution")
 TAGS = ("event-extraction", "quote-attribution", "plover", "news", "africa", "security-cooperation")
@@ -52,24 +59,6 @@ _SIZE_BUCKETS = (
     (10**12, "100B<n<1T"),
 )
 
-CONFIG_SUMMARIES = {
-    "articles": "One row per article: the whole curated record (text, zones, sentences, entities, "
-    "mentions, non-mentions, values, events, quotes, annotation), label values as strings exactly "
-    "as in the JSON record. Offsets are code-point indices into `text`, end-exclusive.",
-    "ner": "One row per sentence: the tokens of `seccoop.tokens` with their character offsets into "
-    "the article text, and IOB2 `ner_tags` over the outermost name (NAM) mentions. A name nested "
-    'inside another name (for example "US" inside "US Embassy in Cotonou") is not tagged '
-    "here; it is kept, with every nominal and pronoun mention, in the `entities` config.",
-    "events": "One row per article: the text and its PLOVER events with trigger span, type, mode, "
-    "contexts, realis, and arguments whose filler is an entity (id and the mention that realises "
-    "it) or a value (span, type and normalized form).",
-    "quotes": "One row per article: the text and its direct, indirect and mixed quotes with their "
-    "content spans, cue, and speaker (entity id, canonical name and the mention the cue attaches "
-    "to).",
-    "entities": "One row per article: the text and its entity clusters (type, canonical name, "
-    "Wikidata QID when confirmed, ORG sector) with all their mentions (span and kind: name, "
-    "nominal, pronoun).",
-}
 
 _TASKS = (
     (
@@ -241,7 +230,7 @@ def _read_json(path: Path | None) -> Any:
 def _render_json(data: Any) -> list[str]:
     """A table for agreement figures, baselines, {row: {column: number}} or {key: number}."""
     if isinstance(data, dict) and isinstance(data.get("systems"), list):
-        from seccoop.baseline import leaderboard_markdown
+        from seccoop.bench.baseline import leaderboard_markdown
 
         described = [
             f"- `{s.get('name')}`: {s.get('description')}" for s in data["systems"] if isinstance(s, dict)

@@ -114,5 +114,5 @@ def _parse(raw: dict[str, Any]) -> Ontology:
 @cache
 def load_ontology() -> Ontology:
     """Read the packaged ``ontology.json`` once and return it as frozen dataclasses."""
-    text = resources.files("seccoop").joinpath("ontology.json").read_text(encoding="utf-8")
+    text = resources.files("seccoop.record").joinpath("ontology.json").read_text(encoding="utf-8")
     return _parse(json.loads(text))

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 __all__ = [
     "CATALOG",
+    "MAX_FINDINGS_PER_FILE",
     "CodeSpec",
     "Finding",
     "Locator",
@@ -28,6 +29,9 @@ __all__ = [
 ]
 
 Severity = Literal["error", "warning"]
+
+MAX_FINDINGS_PER_FILE = 200
+"""The cap on the findings listed per file (validator and predictions); the rest are counted."""
 
 
 @dataclass(frozen=True)
@@ -106,7 +110,7 @@ CATALOG: dict[str, CodeSpec] = {
         "error",
         "structure",
         "A label is not in its closed vocabulary (the ontology, for annotation labels).",
-        "Use one of the labels listed in src/seccoop/ontology.json (see dataset/GUIDELINES.md).",
+        "Use one of the labels listed in src/seccoop/record/ontology.json (see dataset/GUIDELINES.md).",
     ),
     "constraint-violation": CodeSpec(
         "error",
@@ -218,7 +222,8 @@ CATALOG: dict[str, CodeSpec] = {
         "error",
         "semantics",
         "A mention or trigger starts or ends inside a token of the NER tokenizer.",
-        "Cut the span at token boundaries (seccoop.tokens.tokenize); it would be lost in the NER export.",
+        "Cut the span at token boundaries (seccoop.record.tokens.tokenize); it would be lost in the NER "
+        "export.",
     ),
     "quote-outside-marks": CodeSpec(
         "error",

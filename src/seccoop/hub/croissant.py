@@ -15,10 +15,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from seccoop.build import SPLIT, ConfigTable
-from seccoop.card import ANNOTATION_LICENSE, CONFIG_SUMMARIES, PRETTY_NAME
-from seccoop.io import write_text_atomic
-from seccoop.models import Record
+from seccoop.hub.configs import ANNOTATION_LICENSE, CONFIG_SUMMARIES, PRETTY_NAME, SPLIT, ConfigTable
+from seccoop.record.io import write_text_atomic
+from seccoop.record.models import Record
 
 __all__ = ["CONFORMS_TO", "croissant", "render_croissant", "write_croissant"]
 

@@ -3,7 +3,7 @@
 `build_dataset` validates the records first (invalid data never reaches the package), turns
 them into the rows of every config, writes each config with `datasets` as one Parquet file of
 split ``test`` at ``data/<config>/test-00000-of-00001.parquet``, then writes the dataset card
-(:mod:`seccoop.card`) and the Croissant metadata (:mod:`seccoop.croissant`). Everything is
+(:mod:`seccoop.hub.card`) and the Croissant metadata (:mod:`seccoop.hub.croissant`). Everything is
 written into a temporary folder next to the output folder and swapped in at the end, so a
 failed build leaves the previous output as it was. The same records always give the same
 bytes; `check_build` relies on that to report stale output.
@@ -24,20 +24,33 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from seccoop.diagnostics import Finding, finding
-from seccoop.models import EntityArgument, Mention, Record, Span, Value
-from seccoop.ontology import load_ontology
-from seccoop.tokens import Token, tokenize
-from seccoop.validate import validate_paths
+from seccoop.check.diagnostics import Finding, finding
+from seccoop.check.validate import validate_paths
+from seccoop.hub.configs import (
+    CONFIGS,
+    DEFAULT_CONFIG,
+    SPLIT,
+    BuildError,
+    ConfigTable,
+    Row,
+    check_config,
+    data_file,
+    features,
+    iob2_tags,
+    ner_labels,
+    outermost_names,
+)
+from seccoop.record.models import EntityArgument, Mention, Record, Span, Value
+from seccoop.record.tokens import tokenize
 
 if TYPE_CHECKING:
-    from datasets import Features
+    pass
 
 __all__ = [
     "CONFIGS",
@@ -57,44 +70,10 @@ __all__ = [
     "rows",
 ]
 
-CONFIGS: tuple[str, ...] = ("articles", "ner", "events", "quotes", "entities")
-DEFAULT_CONFIG = "articles"
-SPLIT = "test"
 REGENERATE = "seccoop build"
 # What a previous build leaves in the output folder; anything else there stops the build, so
 # that a wrong --out can never wipe a folder of other files.
 _OUTPUT_ENTRIES = frozenset({"README.md", "croissant.json", "data"})
-
-Row = dict[str, Any]
-
-
-class BuildError(Exception):
-    """The build did not run: invalid records (with the validator's findings), a name that cannot
-    be tagged, an unreadable agreement or baselines file, or an output folder it must not replace.
-    """
-
-    def __init__(self, message: str, findings: Sequence[Finding] = ()) -> None:
-        super().__init__(message)
-        self.message = message
-        self.findings: tuple[Finding, ...] = tuple(findings)
-
-
-@dataclass(frozen=True)
-class ConfigTable:
-    """One config as written: its features, rows and Parquet file (for the card and Croissant)."""
-
-    config: str
-    features: Features
-    rows: tuple[Row, ...]
-    num_bytes: int
-    path: str
-    file_size: int
-    sha256: str
-
-    @property
-    def num_rows(self) -> int:
-        """Number of rows (examples) of the config's single split."""
-        return len(self.rows)
 
 
 @dataclass(frozen=True)
@@ -108,187 +87,10 @@ class BuildResult:
     warnings: tuple[Finding, ...]
 
 
-def data_file(config: str) -> str:
-    """The Parquet file of a config, relative to the output folder."""
-    _check_config(config)
-    return f"data/{config}/{SPLIT}-00000-of-00001.parquet"
-
-
-def _check_config(config: str) -> None:
-    if config not in CONFIGS:
-        raise ValueError(f"unknown config {config!r}; expected one of: {', '.join(CONFIGS)}")
-
-
 # ---------------------------------------------------------------- features
 
 
-def ner_labels() -> tuple[str, ...]:
-    """IOB2 tag names: O, then B- and I- for every entity type, in ontology order."""
-    return ("O", *(f"{prefix}-{t}" for t in load_ontology().entity_types for prefix in ("B", "I")))
-
-
-def features(config: str) -> Features:
-    """The declared ``datasets.Features`` of a config, built from the ontology."""
-    _check_config(config)
-    import datasets
-
-    ont = load_ontology()
-    string, int32 = datasets.Value("string"), datasets.Value("int32")
-    List, ClassLabel = datasets.List, datasets.ClassLabel
-
-    def span(**extra: Any) -> dict[str, Any]:
-        return {"start": int32, "end": int32, "text": string, **extra}
-
-    def ref(**extra: Any) -> dict[str, Any]:
-        return {"id": string, **span(), **extra}
-
-    if config == "articles":
-        spec: dict[str, Any] = {
-            "schema_version": int32,
-            "id": string,
-            "source": {"path": string, "sha256": string},
-            "title": string,
-            "publisher": string,
-            "byline": string,
-            "published": string,
-            "url": string,
-            "text": string,
-            "zones": List(span(kind=string)),
-            "sentences": List(span(id=string)),
-            "entities": List(
-                {"id": string, "type": string, "name": string, "wikidata": string, "sector": string}
-            ),
-            "mentions": List(span(id=string, entity=string, kind=string)),
-            "non_mentions": List(span(reason=string)),
-            "values": List(span(id=string, type=string, normalized=string)),
-            "events": List(
-                {
-                    "id": string,
-                    "type": string,
-                    "mode": string,
-                    "context": List(string),
-                    "realis": string,
-                    "trigger": span(),
-                    "arguments": List({"role": string, "entity": string, "mention": string, "value": string}),
-                }
-            ),
-            "quotes": List(
-                {
-                    "id": string,
-                    "kind": string,
-                    "content": List(span()),
-                    "cue": span(),
-                    "speaker": string,
-                    "speaker_mention": string,
-                }
-            ),
-            "annotation": {
-                "annotators": List(string),
-                "adjudicator": string,
-                "status": string,
-                "notes": List(string),
-            },
-        }
-    elif config == "ner":
-        spec = {
-            "article_id": string,
-            "sentence_id": string,
-            "tokens": List(string),
-            "token_starts": List(int32),
-            "token_ends": List(int32),
-            "ner_tags": List(ClassLabel(names=list(ner_labels()))),
-        }
-    elif config == "events":
-        spec = {
-            "id": string,
-            "text": string,
-            "events": List(
-                {
-                    "id": string,
-                    "type": ClassLabel(names=list(ont.event_types)),
-                    "mode": string,
-                    "context": List(ClassLabel(names=list(ont.contexts))),
-                    "realis": ClassLabel(names=list(ont.realis)),
-                    "trigger": span(),
-                    "arguments": List(
-                        {
-                            "role": ClassLabel(names=list(ont.roles)),
-                            "entity": string,
-                            "mention": ref(),
-                            "value": ref(type=ClassLabel(names=list(ont.value_types)), normalized=string),
-                        }
-                    ),
-                }
-            ),
-        }
-    elif config == "quotes":
-        spec = {
-            "id": string,
-            "text": string,
-            "quotes": List(
-                {
-                    "id": string,
-                    "kind": ClassLabel(names=list(ont.quote_kinds)),
-                    "content": List(span()),
-                    "cue": span(),
-                    "speaker": string,
-                    "speaker_name": string,
-                    "speaker_mention": ref(),
-                }
-            ),
-        }
-    else:  # entities
-        spec = {
-            "id": string,
-            "text": string,
-            "entities": List(
-                {
-                    "id": string,
-                    "type": ClassLabel(names=list(ont.entity_types)),
-                    "name": string,
-                    "wikidata": string,
-                    "sector": ClassLabel(names=list(ont.org_sectors)),
-                    "mentions": List(ref(kind=ClassLabel(names=list(ont.mention_kinds)))),
-                }
-            ),
-        }
-    return datasets.Features(spec)
-
-
 # ---------------------------------------------------------------- rows
-
-
-def outermost_names(mentions: Iterable[Mention]) -> list[Mention]:
-    """The NAM mentions not nested in another NAM mention, in text order.
-
-    A name inside a longer name ("US" in "US Embassy in Cotonou") is left out. Names do not
-    cross; if two ever did, the one that starts first (the longer one on a tie) is kept.
-    """
-    names = sorted((m for m in mentions if m.kind == "NAM"), key=lambda m: (m.start, -m.end))
-    kept: list[Mention] = []
-    for mention in names:
-        if kept and mention.start < kept[-1].end:
-            continue
-        kept.append(mention)
-    return kept
-
-
-def iob2_tags(tokens: Sequence[Token], spans: Sequence[tuple[int, int, str]]) -> list[str] | None:
-    """IOB2 tags of ``tokens`` for non-overlapping (start, end, type) spans.
-
-    Returns None when a span does not start and end on token boundaries.
-    """
-    tags = ["O"] * len(tokens)
-    first = {t.start: i for i, t in enumerate(tokens)}
-    last = {t.end: i for i, t in enumerate(tokens)}
-    for start, end, label in spans:
-        i, j = first.get(start), last.get(end)
-        if i is None or j is None or j < i:
-            return None
-        tags[i] = f"B-{label}"
-        for k in range(i + 1, j + 1):
-            tags[k] = f"I-{label}"
-    return tags
 
 
 def _span(span: Span) -> Row:
@@ -408,7 +210,7 @@ def _entities_row(record: Record) -> Row:
 
 
 def _rows(config: str, items: Sequence[tuple[Record, str]]) -> list[Row]:
-    _check_config(config)
+    check_config(config)
     if config == "articles":
         return [_article_row(r) for r, _ in items]
     if config == "ner":
@@ -518,8 +320,8 @@ def build_dataset(
     card says "pending" when they do not exist. Raises `BuildError` (with the validator's
     findings) if any record has an error; nothing is written then.
     """
-    from seccoop.card import write_card
-    from seccoop.croissant import write_croissant
+    from seccoop.hub.card import write_card
+    from seccoop.hub.croissant import write_croissant
 
     report = validate_paths([articles_dir])
     if report.exit_code == 2:

@@ -8,7 +8,7 @@ validate against them. They are generated from the pydantic models and committed
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -16,10 +16,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from seccoop.models import SCHEMA_VERSION, Record
+from seccoop.record.models import SCHEMA_VERSION, Record
 
 __all__ = [
-    "SCHEMA_FILES",
+    "REGENERATE",
     "SchemaDrift",
     "check_schemas",
     "record_schema",
@@ -54,22 +54,8 @@ def record_schema() -> dict[str, Any]:
         "One curated news article with hand-checked entities, values, events and quotes at exact "
         "character offsets (schema_version 1). Offsets are Python string indices (Unicode code "
         "points) into `text`, end-exclusive; every span repeats its surface. Generated from "
-        "seccoop.models; do not edit by hand.",
+        "seccoop.record.models; do not edit by hand.",
     )
-
-
-def _predictions_schema() -> dict[str, Any]:
-    # imported here: the validator's start-up path needs only the record schema
-    from seccoop.predictions import predictions_schema
-
-    return predictions_schema()
-
-
-def _schema_builders() -> dict[str, Callable[[], dict[str, Any]]]:
-    return {"record.schema.json": record_schema, "predictions.schema.json": _predictions_schema}
-
-
-SCHEMA_FILES = tuple(_schema_builders())
 
 
 def render_schema(schema: dict[str, Any]) -> str:
@@ -85,11 +71,11 @@ class SchemaDrift:
     reason: str
 
 
-def write_schemas(directory: Path) -> list[Path]:
-    """Write every schema into ``directory`` (atomically, file by file); return the paths."""
+def write_schemas(directory: Path, builders: Mapping[str, Callable[[], dict[str, Any]]]) -> list[Path]:
+    """Write each schema of ``builders`` (file name to builder) into ``directory``, atomically."""
     directory.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, build in _schema_builders().items():
+    for name, build in builders.items():
         target = directory / name
         tmp = target.with_suffix(".tmp")
         tmp.write_text(render_schema(build()), encoding="utf-8")
@@ -98,10 +84,10 @@ def write_schemas(directory: Path) -> list[Path]:
     return written
 
 
-def check_schemas(directory: Path) -> list[SchemaDrift]:
-    """Compare the committed schemas with freshly generated ones."""
+def check_schemas(directory: Path, builders: Mapping[str, Callable[[], dict[str, Any]]]) -> list[SchemaDrift]:
+    """Compare the committed schemas of ``builders`` with freshly generated ones."""
     drifts = []
-    for name, build in _schema_builders().items():
+    for name, build in builders.items():
         target = directory / name
         if not target.is_file():
             drifts.append(SchemaDrift(target, "missing"))

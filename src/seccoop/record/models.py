@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from seccoop.ontology import load_ontology
+from seccoop.record.ontology import load_ontology
 
 __all__ = [
     "SCHEMA_VERSION",

@@ -1,17 +1,10 @@
-"""The validator: file, syntax, structure, semantic and corpus checks, returning findings.
-
-Layers, in order, per file: the file can be read safely (no symlink out of the corpus) and is
-UTF-8 without BOM; it parses as JSON (line and column); it declares a readable schema_version;
-it matches the published JSON Schema (JSON pointer); then the semantic checks run on the model
-(offsets, surfaces, seed hash, references, ontology rules, sentences, quotes, tokens). Last,
-corpus checks compare the records with each other. Nothing here prints; nothing raises on bad
-input.
+"""The semantic layer: checks on one record's model (offsets, surfaces, seed hash, references,
+ontology rules, sentences, quotes, tokens, values, missed mentions).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import re
 import unicodedata
@@ -19,342 +12,28 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
-from functools import cache
 from itertools import pairwise
-from pathlib import Path
 from typing import Any
 
-import jsonschema
-from jsonschema.exceptions import ValidationError, best_match
-from pydantic import ValidationError as PydanticValidationError
-
-from seccoop.diagnostics import (
+from seccoop.check.diagnostics import (
+    MAX_FINDINGS_PER_FILE,
     Finding,
-    Locator,
-    errors_of,
-    exit_code_of,
     finding,
     pointer_of,
-    sort_key,
 )
-from seccoop.models import SCHEMA_VERSION, EntityArgument, Record, Span
-from seccoop.ontology import load_ontology
-from seccoop.schema import record_schema
-from seccoop.strictjson import DuplicateKeyError, loads, schema_validator
-from seccoop.tokens import boundaries
+from seccoop.check.files import corpus_root, inside
+from seccoop.check.structure import LoadedRecord
+from seccoop.record.models import EntityArgument, Record, Span
+from seccoop.record.ontology import load_ontology
+from seccoop.record.tokens import boundaries
 
-__all__ = [
-    "MAX_FINDINGS_PER_FILE",
-    "LoadedRecord",
-    "Report",
-    "check_corpus",
-    "check_record",
-    "corpus_root",
-    "crossing_pairs",
-    "load_record_file",
-    "validate_paths",
-]
-
-MAX_FINDINGS_PER_FILE = 200
 OPENING_MARKS = frozenset("“\"‘'«")
+
+
 CLOSING_MARKS = frozenset("”\"’'»")
+
+
 Path_ = list[str | int]
-
-
-@dataclass(frozen=True)
-class LoadedRecord:
-    """A record that passed the file, syntax and structure layers, with what locates its parts."""
-
-    file: str
-    path: Path
-    record: Record
-    locator: Locator
-
-
-@dataclass(frozen=True)
-class Report:
-    """The outcome of validating some paths: sorted findings and the records that loaded."""
-
-    findings: tuple[Finding, ...]
-    files: int
-    records: tuple[LoadedRecord, ...] = field(default=())
-
-    @property
-    def exit_code(self) -> int:
-        """0 clean (warnings allowed), 1 error findings, 2 I/O trouble."""
-        return exit_code_of(self.findings)
-
-    @property
-    def errors(self) -> tuple[Finding, ...]:
-        """The findings at error level."""
-        return errors_of(self.findings)
-
-    @property
-    def models(self) -> list[Record]:
-        """The records that loaded, as models, in file order."""
-        return [loaded.record for loaded in self.records]
-
-
-# ---------------------------------------------------------------- file and syntax layers
-
-
-def corpus_root(path: Path) -> Path | None:
-    """The nearest folder at or above ``path``'s folder that holds a ``seeds/`` folder."""
-    start = path.absolute().parent
-    for folder in (start, *start.parents):
-        if (folder / "seeds").is_dir():
-            return folder
-    return None
-
-
-def _inside(child: Path, parent: Path) -> bool:
-    try:
-        child.resolve().relative_to(parent.resolve())
-    except (ValueError, OSError, RuntimeError):
-        return False
-    return True
-
-
-def _unsafe_link(path: Path) -> bool:
-    """A symlink (at the file or a folder on its way) whose target leaves the corpus."""
-    if not path.is_symlink():
-        return False
-    anchor = corpus_root(path) or path.absolute().parent
-    return not _inside(path, anchor)
-
-
-def _short(value: Any, limit: int = 60) -> str:
-    try:
-        text = json.dumps(value, ensure_ascii=False)
-    except (TypeError, ValueError, RecursionError):
-        text = repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    return "an object"
-
-
-def _parse(raw: bytes, file: str) -> tuple[Any, str | None, list[Finding]]:
-    """Decode and parse; return (data, text, findings)."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return (
-            None,
-            None,
-            [
-                finding(
-                    "encoding-error",
-                    "the file starts with a UTF-8 byte-order mark (EF BB BF); expected plain UTF-8",
-                    file=file,
-                    line=1,
-                    column=1,
-                )
-            ],
-        )
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return (
-            None,
-            None,
-            [
-                finding(
-                    "encoding-error",
-                    f"byte {raw[exc.start : exc.start + 1]!r} at offset {exc.start} is not valid UTF-8",
-                    file=file,
-                    line=line,
-                    column=column,
-                )
-            ],
-        )
-    try:
-        data = loads(text)
-    except DuplicateKeyError as exc:
-        occurrences = [m.start() for m in re.finditer(re.escape(json.dumps(exc.key)) + r"\s*:", text)]
-        locator = Locator(text)
-        line, column = locator.line_col(occurrences[1]) if len(occurrences) > 1 else (0, 0)
-        return (
-            None,
-            text,
-            [
-                finding(
-                    "duplicate-key",
-                    f"key {json.dumps(exc.key, ensure_ascii=False)} appears twice in one object",
-                    file=file,
-                    line=line,
-                    column=column,
-                )
-            ],
-        )
-    except json.JSONDecodeError as exc:
-        return (
-            None,
-            text,
-            [finding("json-syntax", exc.msg, file=file, line=exc.lineno, column=exc.colno)],
-        )
-    except ValueError as exc:
-        return None, text, [finding("json-syntax", str(exc), file=file)]
-    except RecursionError:
-        return (
-            None,
-            text,
-            [finding("json-syntax", "the JSON is nested too deeply to be a record", file=file)],
-        )
-    return data, text, []
-
-
-# ---------------------------------------------------------------- structure layer
-
-
-@cache
-def _schema_validator() -> jsonschema.protocols.Validator:
-    return schema_validator(record_schema())
-
-
-def _deepest(error: ValidationError) -> ValidationError:
-    while error.validator in ("anyOf", "oneOf") and error.context:
-        # For `X | null`, the interesting failure is X's, not "is not null".
-        candidates = [e for e in error.context if not (e.validator == "type" and e.validator_value == "null")]
-        chosen = best_match(candidates or error.context)
-        if chosen is None:
-            break
-        error = chosen
-    return error
-
-
-def _structure_finding(error: ValidationError, file: str, locator: Locator) -> Finding:
-    error = _deepest(error)
-    path: Path_ = list(error.absolute_path)
-    where = pointer_of(path) or "the record"
-    keyword = error.validator
-    instance = error.instance
-    schema = error.schema if isinstance(error.schema, dict) else {}
-    if keyword == "type":
-        code = "wrong-type"
-        expected = error.validator_value
-        message = f"{where} is {_json_type(instance)} {_short(instance)}, expected {expected}"
-    elif keyword == "required":
-        code = "missing-field"
-        missing = [k for k in error.validator_value if isinstance(instance, dict) and k not in instance]
-        message = f"{where} lacks the required field(s) {', '.join(map(json.dumps, missing))}"
-    elif keyword == "additionalProperties":
-        code = "unknown-field"
-        allowed = sorted(schema.get("properties", {}))
-        extra = sorted(k for k in instance if k not in allowed) if isinstance(instance, dict) else []
-        if extra:
-            path = [*path, extra[0]]
-        message = (
-            f"unknown field(s) {', '.join(map(json.dumps, extra))} in {where}; allowed: {', '.join(allowed)}"
-        )
-    elif keyword in ("enum", "const"):
-        if path == ["schema_version"]:
-            code = "unsupported-schema-version"
-            message = f"schema_version is {_short(instance)}, expected {SCHEMA_VERSION}"
-        else:
-            code = "not-in-vocabulary"
-            allowed_values = error.validator_value if keyword == "enum" else [error.validator_value]
-            message = (
-                f"{where} is {_short(instance)}, expected one of: {', '.join(str(v) for v in allowed_values)}"
-            )
-    else:
-        code = "constraint-violation"
-        message = f"{where}: {_short(instance)} breaks `{keyword}`: {error.message[:200]}"
-    line, column = locator.locate(path)
-    return finding(code, message, file=file, pointer=pointer_of(path), line=line, column=column)
-
-
-def _check_version(data: Any, file: str, locator: Locator) -> Finding | None:
-    if not isinstance(data, dict) or "schema_version" not in data:
-        return None
-    version = data["schema_version"]
-    if isinstance(version, int) and not isinstance(version, bool) and version != SCHEMA_VERSION:
-        line, column = locator.locate(["schema_version"])
-        return finding(
-            "unsupported-schema-version",
-            f"schema_version is {version}; this seccoop reads schema_version {SCHEMA_VERSION} "
-            "and has no migration from it",
-            file=file,
-            pointer="/schema_version",
-            line=line,
-            column=column,
-        )
-    return None
-
-
-def load_record_file(path: Path, display: str | None = None) -> tuple[LoadedRecord | None, list[Finding]]:
-    """Run the file, syntax and structure layers on one file."""
-    file = display or str(path)
-    if _unsafe_link(path):
-        return None, [
-            finding(
-                "unsafe-path",
-                f"{file} is a symlink to {_safe_target(path)}, outside the corpus",
-                file=file,
-            )
-        ]
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, [finding("io-error", f"cannot read {file}: {exc.strerror or exc}", file=file)]
-    data, text, findings = _parse(raw, file)
-    if findings or text is None:
-        return None, findings
-    locator = Locator(text)
-    version = _check_version(data, file, locator)
-    if version is not None:
-        return None, [version]
-    try:
-        errors = list(_schema_validator().iter_errors(data))
-    except RecursionError:
-        return None, [finding("constraint-violation", "the JSON is nested too deeply", file=file)]
-    if errors:
-        # jsonschema reports each missing property separately; one finding per message is enough
-        unique = {_structure_finding(e, file, locator): None for e in errors}
-        return None, list(unique)
-    try:
-        record = Record.model_validate(data)
-    except PydanticValidationError as exc:
-        out = []
-        for err in exc.errors():
-            path_ = [p for p in err["loc"] if isinstance(p, str | int)]
-            line, column = locator.locate(path_)
-            out.append(
-                finding(
-                    "constraint-violation",
-                    f"{pointer_of(path_) or 'the record'}: {err['msg']}",
-                    file=file,
-                    pointer=pointer_of(path_),
-                    line=line,
-                    column=column,
-                )
-            )
-        return None, out
-    return LoadedRecord(file, path, record, locator), []
-
-
-def _safe_target(path: Path) -> str:
-    try:
-        return str(path.readlink())
-    except OSError:
-        return "an unreadable target"
-
-
-# ---------------------------------------------------------------- semantic layer
 
 
 class _Collector:
@@ -408,7 +87,7 @@ def _check_seed(loaded: LoadedRecord, out: _Collector) -> None:
             ["source", "path"],
         )
         return
-    if root is not None and not _inside(seed, root):
+    if root is not None and not inside(seed, root):
         out.add(
             "unsafe-path",
             f"seed {record.source.path!r} links outside the corpus",
@@ -766,105 +445,3 @@ def check_record(loaded: LoadedRecord) -> list[Finding]:
     _check_values(record, out)
     _check_missed_mentions(record, out)
     return out.items
-
-
-# ---------------------------------------------------------------- corpus layer
-
-
-def check_corpus(records: Sequence[LoadedRecord]) -> list[Finding]:
-    """Checks across records: ids unique, file name equals id, one type per name."""
-    out: list[Finding] = []
-    first_by_id: dict[str, str] = {}
-    for loaded in records:
-        line, column = loaded.locator.locate(["id"])
-        rid = loaded.record.id
-        if rid in first_by_id:
-            out.append(
-                finding(
-                    "duplicate-record-id",
-                    f"id {rid!r} is also the id of {first_by_id[rid]}",
-                    file=loaded.file,
-                    pointer="/id",
-                    line=line,
-                    column=column,
-                )
-            )
-        else:
-            first_by_id[rid] = loaded.file
-        if loaded.path.stem != rid:
-            out.append(
-                finding(
-                    "id-file-mismatch",
-                    f"id is {rid!r} but the file is named {loaded.path.name!r}; expected {rid}.json",
-                    file=loaded.file,
-                    pointer="/id",
-                    line=line,
-                    column=column,
-                )
-            )
-    types: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
-    for loaded in records:
-        entities = {e.id: e for e in loaded.record.entities}
-        for m in loaded.record.mentions:
-            if m.kind == "NAM" and m.entity in entities:
-                types[m.text].setdefault(entities[m.entity].type, (loaded.record.id, loaded.file))
-    for name, by_type in sorted(types.items()):
-        if len(by_type) > 1:
-            (t1, (a1, _)), (t2, (a2, f2)) = sorted(by_type.items())[:2]
-            if a1 == a2:
-                continue  # metonymy inside one article is the annotator's documented choice
-            out.append(
-                finding(
-                    "type-conflict-across-articles",
-                    f"{name!r} is {t1} in {a1} but {t2} in {a2}",
-                    file=f2,
-                )
-            )
-    return out
-
-
-# ---------------------------------------------------------------- driver
-
-
-def _expand(paths: Sequence[Path]) -> tuple[list[Path], list[Finding]]:
-    files: list[Path] = []
-    findings: list[Finding] = []
-    for path in paths:
-        if path.is_dir() and not path.is_symlink():
-            found = sorted(path.glob("*.json"))
-            if not found:
-                findings.append(finding("io-error", f"folder {path} holds no *.json records", file=str(path)))
-            files.extend(found)
-        elif path.exists() or path.is_symlink():
-            files.append(path)
-        else:
-            findings.append(finding("io-error", f"{path} does not exist", file=str(path)))
-    return files, findings
-
-
-def _cap(findings: list[Finding], file: str) -> list[Finding]:
-    if len(findings) <= MAX_FINDINGS_PER_FILE:
-        return findings
-    kept = sorted(findings, key=sort_key)[:MAX_FINDINGS_PER_FILE]
-    kept.append(
-        finding(
-            "findings-truncated",
-            f"more than {MAX_FINDINGS_PER_FILE} findings; only the first {MAX_FINDINGS_PER_FILE} are listed",
-            file=file,
-        )
-    )
-    return kept
-
-
-def validate_paths(paths: Sequence[Path]) -> Report:
-    """Validate record files and folders of records; never raises on bad input."""
-    files, findings = _expand(paths)
-    loaded_records: list[LoadedRecord] = []
-    for path in files:
-        loaded, file_findings = load_record_file(path)
-        if loaded is not None:
-            file_findings = check_record(loaded)
-            loaded_records.append(loaded)
-        findings.extend(_cap(file_findings, str(path)))
-    findings.extend(check_corpus(loaded_records))
-    return Report(tuple(sorted(findings, key=sort_key)), len(files), tuple(loaded_records))

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from seccoop.models import Record
+from seccoop.record.models import Record
 
 __all__ = ["README_BEGIN", "README_END", "ArticleStats", "article_stats", "render_stats"]
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from seccoop.io import splice
-from seccoop.models import EntityArgument, Record
+from seccoop.record.io import splice
+from seccoop.record.models import EntityArgument, Record
 
 __all__ = [
     "ArticleAgreement",
@@ -177,7 +177,7 @@ def _b_cubed_muc(record_a: Record, record_b: Record) -> tuple[LayerAgreement, La
     clusters_a = _clusters(shared, ka)
     clusters_b = _clusters(shared, kb)
     scale = 10**6
-    from seccoop.score import b_cubed, muc  # one implementation of the coreference metrics
+    from seccoop.bench.score import b_cubed, muc  # one implementation of the coreference metrics
 
     b3 = b_cubed(clusters_a, clusters_b)
     m = muc(clusters_a, clusters_b)

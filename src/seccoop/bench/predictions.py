@@ -11,7 +11,7 @@ Validation runs before scoring and returns located, coded findings (:class:`Pred
 file encoding, JSON syntax per line, the published JSON Schema (:func:`predictions_schema`), the
 models, then unknown or repeated article ids and offsets that do not match the text. The codes new
 to predictions (:data:`PREDICTION_CODES`) are marked `subject="predictions"` in the one catalog
-of :mod:`seccoop.diagnostics`. Nothing here prints; nothing raises on bad input.
+of :mod:`seccoop.check.diagnostics`. Nothing here prints; nothing raises on bad input.
 """
 
 from __future__ import annotations
@@ -29,8 +29,9 @@ from jsonschema.exceptions import ValidationError, best_match
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic import ValidationError as PydanticValidationError
 
-from seccoop.diagnostics import (
+from seccoop.check.diagnostics import (
     CATALOG,
+    MAX_FINDINGS_PER_FILE,
     CodeSpec,
     Finding,
     Locator,
@@ -39,11 +40,11 @@ from seccoop.diagnostics import (
     pointer_of,
     sort_key,
 )
-from seccoop.io import write_text_atomic
-from seccoop.models import EntityType, EventType, MentionKind, QuoteKind, Record, Role, ValueType
-from seccoop.ontology import load_ontology
-from seccoop.strictjson import DuplicateKeyError, loads, schema_validator
-from seccoop.tokens import boundaries
+from seccoop.record.io import write_text_atomic
+from seccoop.record.models import EntityType, EventType, MentionKind, QuoteKind, Record, Role, ValueType
+from seccoop.record.ontology import load_ontology
+from seccoop.record.strictjson import DuplicateKeyError, loads, schema_validator
+from seccoop.record.tokens import boundaries
 
 __all__ = [
     "PREDICTIONS_SCHEMA_ID",
@@ -233,7 +234,7 @@ def _schema(all_required: bool) -> dict[str, Any]:
         "end-exclusive) together with `text`, or `text` alone; text-only spans are aligned to the "
         "article by `seccoop score` (first unused occurrence per layer, left to right; argument, "
         "cue and speaker spans take the occurrence nearest their trigger, content or cue). "
-        "Labels come from the SecCoop ontology. Generated from seccoop.predictions; do not edit "
+        "Labels come from the SecCoop ontology. Generated from seccoop.bench.predictions; do not edit "
         "by hand.",
     }
     return {**head, **_clean(body, all_required)}
@@ -416,7 +417,7 @@ def align_prediction(prediction: ArticlePrediction, text: str) -> AlignedPredict
     Spans that give offsets keep them (when ``text[start:end]`` equals their surface; otherwise
     they are listed in ``bad_offsets`` and treated as unaligned). A text-only span is matched
     against the exact occurrences of its surface in the article, preferring occurrences whose
-    ends are token boundaries of :func:`seccoop.tokens.tokenize` (so "US" is not found inside
+    ends are token boundaries of :func:`seccoop.record.tokens.tokenize` (so "US" is not found inside
     "USA"):
 
     * mentions, values, event triggers and quote contents are layers: within a layer, spans with
@@ -536,7 +537,7 @@ def read_predictions_jsonl(path: Path) -> list[ArticlePrediction]:
 # ---------------------------------------------------------------- validation
 
 
-_SCHEMA_HINT = "See schemas/predictions.schema.json (seccoop.predictions.predictions_schema())."
+_SCHEMA_HINT = "See schemas/predictions.schema.json (seccoop.bench.predictions.predictions_schema())."
 
 
 @dataclass(frozen=True)
@@ -733,9 +734,6 @@ def validate_predictions(
     Every finding is located (file, line, column, JSON pointer inside the line). Lines with
     errors are left out of ``predictions``; blank lines are skipped. Never raises on bad input.
     """
-    # Imported here: seccoop.schema imports this module while seccoop.validate is still loading.
-    from seccoop.validate import MAX_FINDINGS_PER_FILE
-
     file = display or str(path)
     texts = dict(gold) if isinstance(gold, Mapping) else {r.id: r.text for r in gold}
     try:

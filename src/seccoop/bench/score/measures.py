@@ -1,0 +1,133 @@
+"""Shared measures and matching for the scorer: precision, recall and F1 with their counts,
+accuracy, macro averages, and maximum one-to-one matching."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+Span = tuple[int, int]
+
+
+Name = tuple[int, int, str]
+"""A name: start, end (exclusive) and entity type."""
+
+
+Cluster = AbstractSet[Hashable]
+"""A coreference cluster: a set of mentions, each identified by anything hashable (a span)."""
+
+
+def _div(numerator: float, denominator: float) -> float:
+    return numerator / denominator if denominator else 0.0
+
+
+def _f1(precision: float, recall: float) -> float:
+    return 2 * (precision * recall) / (precision + recall) if precision + recall else 0.0
+
+
+def _overlap(a: Span, b: Span) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+@dataclass(frozen=True)
+class Score:
+    """Precision, recall and F1, with the counts they come from."""
+
+    precision: float
+    recall: float
+    f1: float
+    correct: float
+    predicted: int
+    gold: int
+
+    @classmethod
+    def of(cls, correct: float, predicted: int, gold: int) -> Score:
+        """P = correct / predicted, R = correct / gold, F1 their harmonic mean (0.0 for 0/0)."""
+        p, r = _div(correct, predicted), _div(correct, gold)
+        return cls(p, r, _f1(p, r), correct, predicted, gold)
+
+    @property
+    def applicable(self) -> bool:
+        """Whether there was anything to score (gold or predicted items)."""
+        return self.gold > 0 or self.predicted > 0
+
+
+@dataclass(frozen=True)
+class Average:
+    """An unweighted (macro) mean of per-label precision, recall and F1."""
+
+    precision: float
+    recall: float
+    f1: float
+    labels: int
+
+    @classmethod
+    def of(cls, scores: Sequence[Score | SemEvalScore]) -> Average:
+        """The mean over ``scores``; 0.0 when there are none."""
+        n = len(scores)
+        return cls(
+            _div(sum(s.precision for s in scores), n),
+            _div(sum(s.recall for s in scores), n),
+            _div(sum(s.f1 for s in scores), n),
+            n,
+        )
+
+
+@dataclass(frozen=True)
+class Accuracy:
+    """Correct over total (0.0 when the total is 0)."""
+
+    correct: int
+    total: int
+    value: float
+
+    @classmethod
+    def of(cls, correct: int, total: int) -> Accuracy:
+        """The accuracy of ``correct`` out of ``total``."""
+        return cls(correct, total, _div(correct, total))
+
+
+def _max_matching(left: int, right: int, edge: Callable[[int, int], bool]) -> list[int | None]:
+    """A maximum one-to-one matching (augmenting paths, in index order): the partner of each left."""
+    adjacency = [[j for j in range(right) if edge(i, j)] for i in range(left)]
+    owner: dict[int, int] = {}
+
+    def augment(i: int, seen: set[int]) -> bool:
+        for j in adjacency[i]:
+            if j in seen:
+                continue
+            seen.add(j)
+            if j not in owner or augment(owner[j], seen):
+                owner[j] = i
+                return True
+        return False
+
+    for i in range(left):
+        augment(i, set())
+    partner: list[int | None] = [None] * left
+    for j, i in owner.items():
+        partner[i] = j
+    return partner
+
+
+def _matched(gold: Sequence[Any], pred: Sequence[Any], rule: Callable[[Any, Any], bool]) -> list[int | None]:
+    """The partner of each gold item in a maximum matching under ``rule``."""
+    return _max_matching(len(gold), len(pred), lambda i, j: rule(gold[i], pred[j]))
+
+
+def _multiset_hits(gold: Iterable[Hashable], pred: Iterable[Hashable | None]) -> int:
+    g = Counter(gold)
+    p = Counter(x for x in pred if x is not None)
+    return sum(min(c, p[k]) for k, c in g.items())
+
+
+def _add(total: list[int], counts: Sequence[int]) -> None:
+    for i, c in enumerate(counts):
+        total[i] += c
+
+
+if TYPE_CHECKING:
+    from seccoop.bench.score.ner import SemEvalScore

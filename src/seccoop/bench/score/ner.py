@@ -1,0 +1,272 @@
+"""The ``ner`` task: names in the four SemEval-2013 modes (as nervaluate) and the CoNLL span F1
+over IOB2 tags (as conlleval and seqeval)."""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, get_args
+
+from seccoop.bench.predictions import (
+    AlignedPrediction,
+)
+from seccoop.bench.score.measures import Average, Name, Score, Span, _add, _div, _f1
+from seccoop.record.models import Record
+from seccoop.record.ontology import load_ontology
+from seccoop.record.tokens import Token, tokenize
+
+NerModeName = Literal["strict", "exact", "partial", "type"]
+
+
+NER_MODES: tuple[str, ...] = get_args(NerModeName)
+
+
+@dataclass(frozen=True)
+class SemEvalScore:
+    """Counts and scores of one SemEval-2013 mode (COR, INC, PAR, MIS, SPU).
+
+    POSSIBLE = COR + INC + PAR + MIS (the gold names), ACTUAL = COR + INC + PAR + SPU (the
+    predicted ones). Strict and exact: P = COR / ACTUAL, R = COR / POSSIBLE. Partial and type:
+    P = (COR + 0.5 PAR) / ACTUAL, R = (COR + 0.5 PAR) / POSSIBLE.
+    """
+
+    correct: int
+    incorrect: int
+    partial: int
+    missed: int
+    spurious: int
+    precision: float
+    recall: float
+    f1: float
+
+    @classmethod
+    def of(cls, counts: Sequence[int], partial_credit: bool) -> SemEvalScore:
+        """Scores of (COR, INC, PAR, MIS, SPU) counts."""
+        cor, inc, par, mis, spu = counts
+        hits = cor + 0.5 * par if partial_credit else cor
+        p, r = _div(hits, cor + inc + par + spu), _div(hits, cor + inc + par + mis)
+        return cls(cor, inc, par, mis, spu, p, r, _f1(p, r))
+
+    @property
+    def possible(self) -> int:
+        """COR + INC + PAR + MIS: the number of gold names."""
+        return self.correct + self.incorrect + self.partial + self.missed
+
+    @property
+    def actual(self) -> int:
+        """COR + INC + PAR + SPU: the number of predicted names."""
+        return self.correct + self.incorrect + self.partial + self.spurious
+
+
+@dataclass(frozen=True)
+class NerMode:
+    """One SemEval mode: micro (summed counts), macro over types, and per type."""
+
+    micro: SemEvalScore
+    macro: Average
+    per_type: dict[str, SemEvalScore]
+
+
+@dataclass(frozen=True)
+class ConllScore:
+    """CoNLL span F1 over IOB2 tags: micro, macro over types, and per type."""
+
+    micro: Score
+    macro: Average
+    per_type: dict[str, Score]
+
+
+@dataclass(frozen=True)
+class NerScores:
+    """Named-entity recognition: the four SemEval modes and the CoNLL metric."""
+
+    modes: dict[str, NerMode]
+    conll: ConllScore
+
+
+def _gold_names(record: Record) -> list[Name]:
+    types = {e.id: e.type for e in record.entities}
+    return [
+        (m.start, m.end, types[m.entity]) for m in record.mentions if m.kind == "NAM" and m.entity in types
+    ]
+
+
+def _predicted_names(aligned: AlignedPrediction) -> tuple[list[Name], list[str]]:
+    """Aligned predicted names, and the types of the names that could not be aligned."""
+    names: list[Name] = []
+    lost: list[str] = []
+    for m in aligned.mentions:
+        if m.kind != "NAM":
+            continue
+        if m.span is None:
+            lost.append(m.type)
+        else:
+            names.append((m.span[0], m.span[1], m.type))
+    return names, lost
+
+
+def _semeval_counts(gold: Sequence[Name], pred: Sequence[Name], mode: str) -> list[int]:
+    """(COR, INC, PAR, MIS, SPU) of one document in one SemEval-2013 mode.
+
+    Both lists are taken in (start, end, type) order. First, pairs with identical boundaries
+    (and, in strict and type modes, the same type) are matched: they are correct. Then each
+    remaining prediction, left to right, takes the first remaining gold name it overlaps (shares
+    at least one character with): incorrect in strict and exact modes, partial in partial mode;
+    in type mode it takes the overlapping gold name of its own type with the closest boundaries
+    (smallest |start difference| + |end difference|, ties to the first) and is correct, else the
+    first overlapping one and is incorrect. Predictions left are spurious, gold names left missed.
+
+    This is nervaluate's greedy procedure with two documented differences (see
+    tests/test_score_reference.py): an exact pair is never broken up by an earlier prediction
+    that merely overlaps the gold name (nervaluate's result depends on the order of the lists
+    there, davidsbatista/NER-Evaluation#6, MantisAI/nervaluate#40; its maintainers call
+    overlapping predictions unsupported, MantisAI/nervaluate#84), and any shared character is an
+    overlap (nervaluate 1.2 requires the overlap to be at least 1% of the gold name, which
+    differs only for names longer than 100 characters).
+    """
+    gold = sorted(gold)
+    pred = sorted(pred)
+    same_type = mode in ("strict", "type")
+    taken = [False] * len(gold)
+    buckets: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+    for gi, (s, e, t) in enumerate(gold):
+        buckets[(s, e, t) if same_type else (s, e)].append(gi)
+    cor = inc = par = spu = 0
+    rest: list[Name] = []
+    for s, e, t in pred:
+        bucket = buckets.get((s, e, t) if same_type else (s, e))
+        if bucket:
+            taken[bucket.pop(0)] = True
+            cor += 1
+        else:
+            rest.append((s, e, t))
+    for s, e, t in rest:
+        hits = [gi for gi, g in enumerate(gold) if not taken[gi] and g[0] < e and s < g[1]]
+        if not hits:
+            spu += 1
+            continue
+        if mode == "type":
+            own = [gi for gi in hits if gold[gi][2] == t]
+            if own:
+                gi = min(own, key=lambda k: (abs(s - gold[k][0]) + abs(e - gold[k][1]), k))
+                cor += 1
+            else:
+                gi = hits[0]
+                inc += 1
+        else:
+            gi = hits[0]
+            if mode == "partial":
+                par += 1
+            else:
+                inc += 1
+        taken[gi] = True
+    return [cor, inc, par, taken.count(False), spu]
+
+
+def _ner_mode(
+    docs: Sequence[tuple[list[Name], list[Name], list[str]]], mode: str, types: Sequence[str]
+) -> NerMode:
+    partial_credit = mode in ("partial", "type")
+    micro = [0] * 5
+    by_type = {t: [0] * 5 for t in types}
+    for gold, pred, lost in docs:
+        _add(micro, _semeval_counts(gold, pred, mode))
+        micro[4] += len(lost)
+        for t in types:
+            counts = _semeval_counts([g for g in gold if g[2] == t], [p for p in pred if p[2] == t], mode)
+            counts[4] += lost.count(t)
+            _add(by_type[t], counts)
+    per_type = {t: SemEvalScore.of(by_type[t], partial_credit) for t in types}
+    return NerMode(SemEvalScore.of(micro, partial_credit), Average.of(list(per_type.values())), per_type)
+
+
+def iob2_sentences(
+    text: str, sentences: Iterable[Span], names: Iterable[Name]
+) -> list[tuple[list[Token], list[str]]]:
+    """Tokens and IOB2 tags of each sentence, for the outermost of ``names``.
+
+    Tokens come from :func:`seccoop.record.tokens.tokenize` on the sentence. A name is projected onto
+    the tokens of each sentence it overlaps (every token sharing a character with it), so a name
+    that is not cut at token boundaries grows to whole tokens. Then the outermost names are kept:
+    in order of first token, longest first (then type), a name is kept unless it overlaps a name
+    already kept (nested and crossing names are dropped). Gold names lie on token boundaries and
+    inside one sentence (the validator checks both), so for them this is exact.
+    """
+    name_list = list(names)
+    out = []
+    for s0, s1 in sentences:
+        toks = tokenize(text, s0, s1)
+        starts = [t.start for t in toks]
+        ends = [t.end for t in toks]
+        projected = []
+        for s, e, label in name_list:
+            first = bisect_right(ends, s)
+            last = bisect_left(starts, e) - 1
+            if first <= last:
+                projected.append((first, -last, label))
+        kept: list[tuple[int, int, str]] = []
+        for first, neg_last, label in sorted(projected):
+            last = -neg_last
+            if all(last < a or first > b for a, b, _ in kept):
+                kept.append((first, last, label))
+        tags = ["O"] * len(toks)
+        for first, last, label in kept:
+            tags[first] = f"B-{label}"
+            for i in range(first + 1, last + 1):
+                tags[i] = f"I-{label}"
+        out.append((toks, tags))
+    return out
+
+
+def _chunks(tags: Sequence[str]) -> list[tuple[str, int, int]]:
+    """(type, first, last) of the IOB2 chunks of a well-formed tag sequence."""
+    out = []
+    i = 0
+    while i < len(tags):
+        if tags[i].startswith("B-"):
+            label = tags[i][2:]
+            j = i
+            while j + 1 < len(tags) and tags[j + 1] == f"I-{label}":
+                j += 1
+            out.append((label, i, j))
+            i = j + 1
+        else:
+            i += 1
+    return out
+
+
+def _conll(records: Sequence[Record], preds: Sequence[list[Name]]) -> ConllScore:
+    gold_chunks: set[tuple[Any, ...]] = set()
+    pred_chunks: set[tuple[Any, ...]] = set()
+    for a, (record, names) in enumerate(zip(records, preds, strict=True)):
+        sentences = [(s.start, s.end) for s in record.sentences]
+        for target, spans in ((gold_chunks, _gold_names(record)), (pred_chunks, names)):
+            for k, (_toks, tags) in enumerate(iob2_sentences(record.text, sentences, spans)):
+                target.update((label, a, k, first, last) for label, first, last in _chunks(tags))
+    types = sorted({c[0] for c in gold_chunks | pred_chunks}, key=_type_order)
+    per_type = {}
+    for t in types:
+        g = {c for c in gold_chunks if c[0] == t}
+        p = {c for c in pred_chunks if c[0] == t}
+        per_type[t] = Score.of(len(g & p), len(p), len(g))
+    micro = Score.of(len(gold_chunks & pred_chunks), len(pred_chunks), len(gold_chunks))
+    return ConllScore(micro, Average.of(list(per_type.values())), per_type)
+
+
+def _type_order(label: str) -> tuple[int, str]:
+    order = list(load_ontology().entity_types)
+    return (order.index(label) if label in order else len(order), label)
+
+
+def _score_ner(records: Sequence[Record], aligned: Sequence[AlignedPrediction]) -> NerScores:
+    docs = []
+    for record, pred in zip(records, aligned, strict=True):
+        names, lost = _predicted_names(pred)
+        docs.append((_gold_names(record), names, lost))
+    types = sorted(
+        {n[2] for g, p, _ in docs for n in (*g, *p)} | {t for *_, lost in docs for t in lost}, key=_type_order
+    )
+    modes = {mode: _ner_mode(docs, mode, types) for mode in NER_MODES}
+    return NerScores(modes, _conll(records, [p for _, p, _ in docs]))

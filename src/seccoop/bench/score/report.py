@@ -1,0 +1,186 @@
+"""The score report: every measure of a run, its headline numbers, a table for people and JSON."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from seccoop.bench.score.coref import EntityScores
+from seccoop.bench.score.events import EventScores
+from seccoop.bench.score.measures import Accuracy
+from seccoop.bench.score.ner import NerScores
+from seccoop.bench.score.quotes import QuoteScores
+
+
+@dataclass(frozen=True)
+class ScoreReport:
+    """Everything :func:`score` measured; ``None`` for the tasks that were not asked for."""
+
+    task: str
+    articles: int
+    predicted_articles: int
+    unaligned: int
+    """Predicted spans that could not be aligned to their article (they match nothing)."""
+    ner: NerScores | None = None
+    entities: EntityScores | None = None
+    events: EventScores | None = None
+    quotes: QuoteScores | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The whole report as JSON-ready data (for ``seccoop score --json``)."""
+        data = asdict(self)
+        data["headline"] = self.headline()
+        return data
+
+    def headline(self) -> dict[str, float | None]:
+        """One number per measure, flat (used by ``dataset/baselines.json``).
+
+        ``None`` marks a measure with nothing to score (no gold and no predicted items).
+        """
+        out: dict[str, float | None] = {}
+
+        def put(key: str, value: float, applicable: bool) -> None:
+            out[key] = value if applicable else None
+
+        if self.ner is not None:
+            for mode, result in self.ner.modes.items():
+                put(f"ner_{mode}_f1", result.micro.f1, result.micro.possible + result.micro.actual > 0)
+            strict = self.ner.modes["strict"]
+            put("ner_strict_macro_f1", strict.macro.f1, strict.macro.labels > 0)
+            put("ner_conll_f1", self.ner.conll.micro.f1, self.ner.conll.micro.applicable)
+        if self.entities is not None:
+            ent = self.entities
+            put("mention_f1", ent.mentions.f1, ent.mentions.applicable)
+            put("coref_muc_f1", ent.muc.f1, ent.muc.applicable)
+            put("coref_b3_f1", ent.b_cubed.f1, ent.b_cubed.applicable)
+            put("coref_ceafe_f1", ent.ceaf_e.f1, ent.ceaf_e.applicable)
+            # The mean is undefined when one of its parts is (MUC with no links at all).
+            put("coref_conll_f1", ent.conll_f1, ent.muc.applicable and ent.b_cubed.applicable)
+            put("link_accuracy", ent.links.value, ent.links.total > 0)
+        if self.events is not None:
+            for name, value in asdict(self.events).items():
+                put(f"{name}_f1", value["f1"], value["gold"] + value["predicted"] > 0)
+        if self.quotes is not None:
+            q = self.quotes
+            put("quote_content_exact_f1", q.content_exact.f1, q.content_exact.applicable)
+            put("quote_content_overlap_f1", q.content_overlap.f1, q.content_overlap.applicable)
+            put("quote_cue_f1", q.cue.f1, q.cue.applicable)
+            put("quote_speaker_accuracy", q.speaker.value, q.speaker.total > 0)
+        return out
+
+    def to_table(self) -> str:
+        """A plain-text report for people."""
+        lines = [
+            f"task {self.task}: {self.articles} gold article(s), {self.predicted_articles} predicted, "
+            f"{self.unaligned} predicted span(s) not aligned to the text"
+        ]
+        if self.ner is not None:
+            lines += ["", "NER (names)", _row("", "P", "R", "F1", "COR", "INC", "PAR", "MIS", "SPU")]
+            for mode, result in self.ner.modes.items():
+                m = result.micro
+                lines.append(
+                    _row(
+                        mode,
+                        m.precision,
+                        m.recall,
+                        m.f1,
+                        m.correct,
+                        m.incorrect,
+                        m.partial,
+                        m.missed,
+                        m.spurious,
+                    )
+                )
+            c = self.ner.conll.micro
+            lines.append(
+                _row(
+                    "conll",
+                    c.precision,
+                    c.recall,
+                    c.f1,
+                    c.correct,
+                    "",
+                    "",
+                    c.gold - c.correct,
+                    c.predicted - c.correct,
+                )
+            )
+            lines += ["", "NER per type (strict)", _row("", "P", "R", "F1", "gold", "pred")]
+            strict = self.ner.modes["strict"]
+            for label, t in strict.per_type.items():
+                lines.append(_row(label, t.precision, t.recall, t.f1, t.possible, t.actual))
+            lines.append(_row("macro", strict.macro.precision, strict.macro.recall, strict.macro.f1, "", ""))
+        if self.entities is not None:
+            e = self.entities
+            lines += ["", "Entities", _row("", "P", "R", "F1")]
+            lines.append(_row("mentions", e.mentions.precision, e.mentions.recall, e.mentions.f1))
+            for label, cs in (("MUC", e.muc), ("B-cubed", e.b_cubed), ("CEAF-e", e.ceaf_e)):
+                lines.append(_row(label, cs.precision, cs.recall, cs.f1))
+            lines.append(_row("CoNLL-2012", "", "", e.conll_f1))
+            lines.append(_accuracy_row("QID links", e.links))
+        if self.events is not None:
+            lines += ["", "Events", _row("", "P", "R", "F1", "gold", "pred")]
+            for name, s in (
+                ("trigger id", self.events.trigger_identification),
+                ("trigger cls", self.events.trigger_classification),
+                ("arg id", self.events.argument_identification),
+                ("arg cls", self.events.argument_classification),
+                ("arg id+trig", self.events.argument_identification_with_trigger),
+                ("arg cls+trig", self.events.argument_classification_with_trigger),
+            ):
+                lines.append(_row(name, s.precision, s.recall, s.f1, s.gold, s.predicted))
+        if self.quotes is not None:
+            q = self.quotes
+            lines += ["", "Quotes", _row("", "P", "R", "F1", "gold", "pred")]
+            lines.append(
+                _row(
+                    "exact",
+                    q.content_exact.precision,
+                    q.content_exact.recall,
+                    q.content_exact.f1,
+                    q.content_exact.gold,
+                    q.content_exact.predicted,
+                )
+            )
+            lines.append(
+                _row(
+                    "overlap",
+                    q.content_overlap.precision,
+                    q.content_overlap.recall,
+                    q.content_overlap.f1,
+                    q.content_overlap.gold,
+                    q.content_overlap.predicted,
+                )
+            )
+            for kind in q.content_exact_by_kind:
+                for label, s in (
+                    (f"{kind} exact", q.content_exact_by_kind[kind]),
+                    (f"{kind} overlap", q.content_overlap_by_kind[kind]),
+                ):
+                    lines.append(_row(label, s.precision, s.recall, s.f1, s.gold, s.predicted))
+            lines.append(_row("cue", q.cue.precision, q.cue.recall, q.cue.f1, q.cue.gold, q.cue.predicted))
+            lines.append(_accuracy_row("speaker", q.speaker))
+        return "\n".join(lines)
+
+
+def _accuracy_row(label: str, acc: Accuracy) -> str:
+    value = f"{acc.value:.4f}" if acc.total else "n/a"
+    return f"{label:<18}accuracy {value} ({acc.correct}/{acc.total})"
+
+
+def _row(label: str, *cells: float | int | str) -> str:
+    parts = [f"{label:<18}"]
+    for cell in cells:
+        if isinstance(cell, float):
+            parts.append(f"{cell:>8.4f}")
+        elif isinstance(cell, int):
+            parts.append(f"{cell:>8d}")
+        else:
+            parts.append(f"{cell:>8}")
+    return "".join(parts).rstrip()
+
+
+def report_json(report: ScoreReport) -> str:
+    """The report as indented JSON (what ``seccoop score --json`` prints)."""
+    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2)

@@ -1,0 +1,127 @@
+"""The library's layout: stages that import only the stages below them, and no import circles."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+SRC = Path(__file__).parents[1] / "src"
+# What each stage may import (besides itself and the package root, which re-exports lazily).
+ALLOWED = {
+    "record": set(),
+    "check": {"record"},
+    "formats": {"record", "check"},
+    "bench": {"record", "check"},
+    "hub": {"record", "check", "bench"},
+    "review": {"record", "check", "formats", "bench", "hub"},
+}
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(SRC).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports(path: Path, modules: set[str]) -> set[str]:
+    """The seccoop modules that ``path`` imports at run time (``if TYPE_CHECKING:`` left out)."""
+    found: set[str] = set()
+
+    class Visitor(ast.NodeVisitor):
+        def visit_If(self, node: ast.If) -> None:
+            if isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+                for child in node.orelse:
+                    self.visit(child)
+                return
+            self.generic_visit(node)
+
+        def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+            if node.module and node.module.split(".")[0] == "seccoop":
+                found.add(node.module)
+                found.update(f"{node.module}.{a.name}" for a in node.names)
+
+        def visit_Import(self, node: ast.Import) -> None:
+            found.update(a.name for a in node.names if a.name.split(".")[0] == "seccoop")
+
+    Visitor().visit(ast.parse(path.read_text(encoding="utf-8")))
+    return {m for m in found if m in modules}
+
+
+def _graph() -> dict[str, set[str]]:
+    files = {_module_name(p): p for p in SRC.rglob("*.py")}
+    modules = set(files)
+    return {name: _imports(path, modules) - {name} for name, path in files.items()}
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    state: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                found.append([*stack[stack.index(nxt) :], nxt])
+            elif nxt not in state:
+                visit(nxt)
+        stack.pop()
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node)
+    return found
+
+
+def test_the_import_graph_is_read() -> None:
+    graph = _graph()
+    assert "seccoop.record.models" in graph["seccoop.check.validate"]
+    assert "seccoop.bench.predictions" in graph["seccoop.bench.score"]
+
+
+def test_no_import_circles() -> None:
+    assert _cycles(_graph()) == []
+
+
+def test_cycle_finder_finds_a_circle() -> None:
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == [["a", "b", "c", "a"]]
+
+
+def test_lower_stages_never_import_higher_ones() -> None:
+    wrong = []
+    for module, deps in _graph().items():
+        parts = module.split(".")
+        if len(parts) < 2 or parts[1] not in ALLOWED:
+            continue
+        stage = parts[1]
+        for dep in deps:
+            dep_parts = dep.split(".")
+            if len(dep_parts) < 2 or dep_parts[1] == stage:
+                continue
+            if dep_parts[1] not in ALLOWED[stage]:
+                wrong.append(f"{module} imports {dep}")
+    assert wrong == []
+
+
+def test_every_stage_says_what_it_does_and_may_import() -> None:
+    for stage in ALLOWED:
+        init = SRC / "seccoop" / stage / "__init__.py"
+        if not init.exists():
+            continue
+        doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
+        assert doc, stage
+        assert "import" in doc.lower(), stage
+
+
+def test_the_validator_imports_no_higher_stage_and_no_heavy_library() -> None:
+    code = (
+        "import sys, seccoop.check.validate; "
+        "print('\\n'.join(m for m in sys.modules if m.startswith(('seccoop.', 'datasets', 'pyarrow'))))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    modules = set(loaded.stdout.split())
+    assert "seccoop.check.validate" in modules
+    assert not {m for m in modules if m.startswith(("datasets", "pyarrow", "seccoop.bench", "seccoop.hub"))}
