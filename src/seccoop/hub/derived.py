@@ -33,7 +33,7 @@ from seccoop.check.validate import corpus_root, validate_paths
 from seccoop.hub.build import BuildError, build_dataset, check_build
 from seccoop.hub.stats import README_BEGIN, README_END, render_stats
 from seccoop.record.io import splice, write_text_atomic
-from seccoop.record.models import Record, dump_record
+from seccoop.record.models import Record
 from seccoop.record.wikidata import apply_links
 
 __all__ = ["DerivedPaths", "Stale", "build_all", "check_all", "drafts_in"]
@@ -191,6 +191,7 @@ def build_all(
 
 
 def _stale_links(paths: DerivedPaths) -> list[Stale]:
+    """Records whose entities lack a confirmed QID (or carry another one)."""
     if not paths.links.exists():
         return []
     table = json.loads(paths.links.read_text(encoding="utf-8"))
@@ -198,10 +199,14 @@ def _stale_links(paths: DerivedPaths) -> list[Stale]:
     for loaded in validate_paths([paths.articles]).records:
         record = loaded.record
         linked = apply_links(record, table)
-        if [e.wikidata for e in linked.entities] != [e.wikidata for e in record.entities]:
-            out.append(Stale(str(loaded.path), "the Wikidata QIDs differ from the confirmed links", LINK_FIX))
-        elif dump_record(linked) != dump_record(record):
-            out.append(Stale(str(loaded.path), "the Wikidata note is missing or differs", LINK_FIX))
+        differ = [
+            e.name for e, f in zip(record.entities, linked.entities, strict=True) if e.wikidata != f.wikidata
+        ]
+        if differ:
+            names = ", ".join(differ[:5]) + (" ..." if len(differ) > 5 else "")
+            out.append(
+                Stale(str(loaded.path), f"Wikidata QIDs differ from the confirmed links ({names})", LINK_FIX)
+            )
     return out
 
 
