@@ -50,10 +50,10 @@ _CSS = "\n".join(
         ".text{border:1px solid #ddd;padding:1rem;background:#fff}",
         ".mention{border-radius:3px;padding:0 1px;cursor:pointer}",
         ".mention.cluster-hl{outline:2px solid #c00;box-shadow:0 0 0 3px #fdd}",
-        ".value{border-bottom:3px double #2a7}",
-        ".trigger{font-weight:bold;border-bottom:3px solid #d60;}",
-        ".quote-content{background:rgba(255,235,120,.35)}",
-        ".cue{text-decoration:underline wavy #a0a}",
+        ".value,.legend-value{border-bottom:3px double #2a7}",
+        ".trigger,.legend-trigger{font-weight:bold;border-bottom:3px solid #d60;}",
+        ".quote-content,.legend-quote{background:rgba(255,235,120,.35)}",
+        ".cue,.legend-cue{text-decoration:underline wavy #a0a}",
         ".legend span.swatch{display:inline-block;padding:0 .4rem;margin:.1rem;border-radius:3px}",
         ".controls label{margin-right:1rem}",
         ".status{font-weight:bold}",
@@ -251,8 +251,9 @@ def render_article(record: Record) -> str:
     used = [t for t in colours if any(e.type == t for e in record.entities)]
     legend = " ".join(f'<span class="swatch" style="background:{colours[t]}">{t}</span>' for t in used)
     legend += (
-        ' <span class="swatch value">value</span> <span class="swatch trigger">event trigger</span>'
-        ' <span class="swatch quote-content">quote content</span> <span class="swatch cue">cue</span>'
+        ' <span class="swatch legend-value">value</span>'
+        ' <span class="swatch legend-trigger">event trigger</span>'
+        ' <span class="swatch legend-quote">quote content</span> <span class="swatch legend-cue">cue</span>'
     )
     controls = " ".join(
         f'<label><input type="checkbox" checked data-layer="{layer}"> {layer}</label>'
