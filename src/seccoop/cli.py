@@ -286,9 +286,13 @@ def _cmd_fmt(args: argparse.Namespace) -> int:
     except OSError as exc:
         return _fail("io-error", f"cannot write: {exc.strerror or exc}", file=str(exc.filename))
     _print_findings(result.findings)
+    from seccoop.check.diagnostics import finding
+
     for path in result.changed:
         if args.check:
-            print(f"not canonical: {path}; fix: seccoop fmt {path}", file=sys.stderr)
+            message = "the file is not in the canonical form that seccoop fmt writes"
+            hint = f"Run: seccoop fmt {path} (the content does not change; only the layout)."
+            _print_findings([finding("not-canonical", message, file=str(path), hint=hint)])
         else:
             print(f"formatted {path}")
     print(

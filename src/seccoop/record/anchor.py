@@ -144,7 +144,7 @@ def _anchor(node: Any, text: str, where: str, problems: list[str]) -> Any:
         )
         return node
     out: dict[str, Any] = {}
-    if "text" in node and isinstance(node["text"], str):
+    if "text" in node:  # only spans have a "text" key inside a record
         found = _find(text, node, where, problems)
         for key, value in node.items():
             if key in ("occurrence", "in"):
