@@ -145,6 +145,11 @@ def test_new_scaffolds_a_valid_draft_record_and_never_overwrites(
     assert record.text == seed.read_text(encoding="utf-8")
     assert record.source.path == "seeds/another-one.txt" and record.annotation.status == "draft"
     assert record.sentences and record.mentions == [] and record.events == []
+    assert [(z.kind, z.text) for z in record.zones] == [
+        ("boilerplate", "Subscribe"),
+        ("headline", "Togo and Ghana agree on border patrols"),
+    ]
+    assert not any(s.start < z.end and z.start < s.end for s in record.sentences for z in record.zones[:1])
     assert validate_paths([path]).findings == ()
     before = path.read_bytes()
     code, _, err = _run(["new", str(corpus / "seeds" / "another-one.txt")], capsys)

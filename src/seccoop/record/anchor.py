@@ -20,7 +20,7 @@ from typing import Any
 
 from seccoop.record.tokens import boundaries
 
-__all__ = ["AnchorError", "AnchorProblem", "anchor_draft", "split_sentences"]
+__all__ = ["AnchorError", "AnchorProblem", "anchor_draft", "occurrence_of", "split_sentences"]
 
 _SPAN_KEYS = {"text", "occurrence", "in", "start", "end"}
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’]?\s+(?=[\"“‘]?[A-Z0-9])")
@@ -64,6 +64,11 @@ def _occurrences(surface: str, text: str, base: int, full: str) -> list[int]:
         for m in re.finditer(re.escape(surface), text)
         if base + m.start() in starts and base + m.end() in ends
     ]
+
+
+def occurrence_of(text: str, start: int, end: int) -> int:
+    """Which occurrence (from 1, counted on token boundaries) of ``text[start:end]`` starts at ``start``."""
+    return 1 + sum(1 for s in _occurrences(text[start:end], text, 0, text) if s < start)
 
 
 def _find(text: str, spec: dict[str, Any], where: str, problems: list[str]) -> tuple[int, int] | None:

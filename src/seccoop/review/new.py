@@ -1,7 +1,7 @@
 """``seccoop new``: scaffold a record (or an anchor draft) for a new seed text.
 
-The scaffold holds the text, the seed's path and SHA-256, proposed sentences (to be checked by
-hand), no zones, empty annotation layers and ``status: draft``. Nothing existing is overwritten.
+The scaffold holds the text, the seed's path and SHA-256, proposed zones and sentences (to be
+checked by hand), empty annotation layers and ``status: draft``. Nothing existing is overwritten.
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from seccoop.check.files import corpus_root
-from seccoop.record.anchor import split_sentences
+from seccoop.record.anchor import occurrence_of, split_sentences
 from seccoop.record.canonical import canonical_text
 from seccoop.record.io import write_text_atomic
 from seccoop.record.models import Record
 from seccoop.review._common import problem
 
-__all__ = ["Scaffold", "scaffold"]
+__all__ = ["Scaffold", "propose_zones", "scaffold"]
 
 Scaffold = tuple[Path, str]
 
@@ -50,6 +50,33 @@ _LAYERS: dict[str, Any] = {
     "events": [],
     "quotes": [],
 }
+
+
+_BOILERPLATE = frozenset({"contact us", "subscribe", "keep reading", "advertisement", "share", "read more"})
+_DATELINE = re.compile(r"^(?:published|updated|date)\b", re.IGNORECASE)
+
+
+def propose_zones(text: str) -> list[tuple[int, int, str]]:
+    """Zones to check by hand: page furniture (boilerplate), a "Published ..." line (dateline) and
+    a first short line without final punctuation (headline), among the first lines of the text."""
+    zones: list[tuple[int, int, str]] = []
+    lines = [m for m in re.finditer(r"[^\n]+", text) if m.group().strip()]
+    for index, line in enumerate(lines[:8]):
+        content = line.group().strip()
+        start = line.start() + line.group().index(content)
+        span = (start, start + len(content))
+        if content.lower() in _BOILERPLATE:
+            zones.append((*span, "boilerplate"))
+        elif _DATELINE.match(content) and len(content) < 60:
+            zones.append((*span, "dateline"))
+        elif (
+            not any(kind == "headline" for _, _, kind in zones)
+            and index < len(lines) - 1
+            and len(content) <= 150
+            and content[-1] not in '.!?:"”’'
+        ):
+            zones.append((*span, "headline"))
+    return zones
 
 
 def scaffold(
@@ -89,9 +116,13 @@ def scaffold(
     annotation: dict[str, Any] = {"annotators": [], "adjudicator": None, "status": "draft", "notes": []}
     if draft:
         target = out or root / "drafts" / f"{rid}.draft.json"
+        zones = [
+            {"kind": kind, "text": text[a:b], "occurrence": occurrence_of(text, a, b)}
+            for a, b, kind in propose_zones(text)
+        ]
         body = {
             **data,
-            "zones": [],
+            "zones": zones,
             "sentences": "auto",
             **{k: v for k, v in _LAYERS.items() if k != "zones"},
         }
@@ -100,12 +131,15 @@ def scaffold(
         content = json.dumps(body, ensure_ascii=False, indent=2) + "\n"
     else:
         target = out or root / "dataset" / "articles" / f"{rid}.json"
-        sentences = split_sentences(text, [])
+        proposed = propose_zones(text)
+        skip = [(a, b) for a, b, kind in proposed if kind == "boilerplate"]
+        sentences = split_sentences(text, skip, [(a, b) for a, b, kind in proposed if kind != "boilerplate"])
+        zones = [{"kind": kind, "start": a, "end": b, "text": text[a:b]} for a, b, kind in proposed]
         record = Record.model_validate(
             {
                 **data,
                 "text": text,
-                "zones": [],
+                "zones": zones,
                 "sentences": sentences,
                 **{k: v for k, v in _LAYERS.items() if k != "zones"},
                 "annotation": annotation,
