@@ -104,10 +104,14 @@ def test_rendered_page_in_chromium_shows_every_annotation_and_highlights_a_clust
     targets = [a["data-target"] for a in dom.with_class("filler")]
     assert targets and set(targets) <= ids
 
-    # layer toggles and a legend are there
+    # layer toggles and a legend are there; unticking a toggle hides its layer
     toggles = {a.get("data-layer") for tag, a in dom.elements if tag == "input"}
     assert toggles == {"mentions", "values", "events", "quotes"}
     assert dom.with_class("legend")
+    assert "hide-values" not in body.get("class", "")
+    result = _browser(["--dump-dom", f"{page.as_uri()}#hide=values,quotes"], tmp_path / "profile")
+    hidden = next(attrs for tag, attrs in _parse(result.stdout).elements if tag == "body")
+    assert set(hidden.get("class", "").split()) == {"hide-values", "hide-quotes"}
 
     shot = tmp_path / "page.png"
     result = _browser([f"--screenshot={shot}", "--window-size=1280,2000", url], tmp_path / "profile")

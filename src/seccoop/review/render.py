@@ -7,7 +7,8 @@ arguments linked to their fillers), quotes (content, cue, speaker), values and c
 and a toggle per layer. Everything is inline (CSS and a few lines of JavaScript): no server, no
 network, no CDN. Every annotated element carries data attributes (``data-id``, ``data-entity``,
 ``data-type``, ``data-quote``) so that tests and scripts can read the page. Opening a page with
-``#hover=<entity id>`` highlights that cluster as hovering would (used for screenshots and tests).
+``#hover=<entity id>`` highlights that cluster as hovering would, and ``#hide=values,quotes`` unticks
+those layer toggles (both used for screenshots and tests).
 """
 
 from __future__ import annotations
@@ -80,6 +81,10 @@ _SCRIPT = """
   document.querySelectorAll('input[data-layer]').forEach(function(box){
     box.addEventListener('change',function(){document.body.classList.toggle('hide-'+box.getAttribute('data-layer'),
       !box.checked);});});
+  var h=/hide=([a-z,]+)/.exec(location.hash);
+  if(h){h[1].split(',').forEach(function(layer){
+    var box=document.querySelector('input[data-layer="'+layer+'"]');
+    if(box){box.checked=false;box.dispatchEvent(new Event('change'));}});}
   var m=/hover=([A-Za-z0-9_-]+)/.exec(location.hash);
   if(m){var first=document.querySelector('.mention[data-entity="'+m[1]+'"]');
     if(first){first.dispatchEvent(new MouseEvent('mouseover',{bubbles:true}));}}
