@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from seccoop.bench.baseline import LEADERBOARD_BEGIN, LEADERBOARD_END, leaderboard_markdown, write_baselines
-from seccoop.bench.schemas import check_schemas
 from seccoop.bench.score import gold_as_predictions, score
 from seccoop.check.validate import validate_paths
 from seccoop.formats.export import export_records, import_records
-from seccoop.hub.build import check_build
-from seccoop.record.io import splice
+from seccoop.hub.derived import DerivedPaths, check_all
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = ROOT / "dataset" / "articles"
@@ -23,8 +19,8 @@ ARTICLES = ROOT / "dataset" / "articles"
 
 def test_corpus_validates_with_no_findings() -> None:
     report = validate_paths([ARTICLES])
-    assert report.files == 4
-    assert report.findings == (), [f.message for f in report.findings]
+    assert report.files == len(list(ARTICLES.glob("*.json"))) > 0
+    assert report.findings == (), [f"{f.file} [{f.code}] {f.message}" for f in report.findings]
 
 
 def test_every_seed_has_exactly_one_record() -> None:
@@ -33,30 +29,33 @@ def test_every_seed_has_exactly_one_record() -> None:
     assert sorted(Path(r.record.source.path).name for r in report.records) == seeds
 
 
-def test_annotation_passes_validate_and_cover_the_corpus() -> None:
+def test_annotation_passes_validate_and_match_the_record_status() -> None:
+    """Both passes exist for exactly the records that claim two passes; every pass validates."""
+    passes = ROOT / "dataset" / "passes"
     for name in ("a", "b"):
-        report = validate_paths([ROOT / "dataset" / "passes" / name])
+        report = validate_paths([passes / name])
         assert report.exit_code == 0, name
-        assert sorted(p.name for p in (ROOT / "dataset/passes" / name).glob("*.json")) == sorted(
-            p.name for p in ARTICLES.glob("*.json")
-        )
-
-
-def test_every_record_is_adjudicated_and_explains_its_null_metadata() -> None:
+    two_passes = {"double-annotated", "adjudicated"}
     for loaded in validate_paths([ARTICLES]).records:
-        record = loaded.record
-        assert record.annotation.status == "adjudicated"
-        for field in ("title", "publisher", "byline", "published", "url"):
-            if getattr(record, field) is None:
-                assert any(n.lower().startswith(field) for n in record.annotation.notes), (record.id, field)
+        has = [(passes / name / loaded.path.name).exists() for name in ("a", "b")]
+        assert has == [loaded.record.annotation.status in two_passes] * 2, (loaded.path.name, has)
+    records = {p.name for p in ARTICLES.glob("*.json")}
+    for name in ("a", "b"):
+        assert {p.name for p in (passes / name).glob("*.json")} <= records, name
 
 
-def test_published_schemas_are_current() -> None:
-    assert check_schemas(ROOT / "schemas") == []
+def test_adjudicated_records_name_their_adjudicator() -> None:
+    for loaded in validate_paths([ARTICLES]).records:
+        annotation = loaded.record.annotation
+        if annotation.status == "adjudicated":
+            assert annotation.adjudicator, loaded.path.name
 
 
-def test_built_dataset_is_current() -> None:
-    assert check_build(ARTICLES, ROOT / "dataset" / "hf") == []
+def test_everything_generated_is_current() -> None:
+    """Schemas, Wikidata links, agreement, baselines, dataset/hf and the README blocks:
+    `seccoop build --check` lists each stale item with the command that fixes it."""
+    stale = check_all(DerivedPaths.of(ARTICLES, ROOT / "dataset" / "hf"))
+    assert stale == [], "\n".join(str(item) for item in stale)
 
 
 def test_agreement_figures_are_current() -> None:
@@ -83,24 +82,3 @@ def test_gold_scored_against_itself_is_perfect_on_every_metric() -> None:
     assert measured == dict.fromkeys(measured, 1.0)
     assert headline["link_accuracy"] == 1.0  # confirmed QIDs are in the gold
     assert all(v is not None for v in headline.values())
-
-
-def test_records_carry_exactly_the_confirmed_wikidata_links() -> None:
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "link_wikidata.py"), "--check"],
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
-def test_baseline_scores_and_leaderboard_are_current(tmp_path: Path) -> None:
-    run = write_baselines([ARTICLES], tmp_path / "baselines.json", tmp_path / "predictions")
-    assert run.exit_code == 0
-    committed = (ROOT / "dataset" / "baselines.json").read_text(encoding="utf-8")
-    assert (tmp_path / "baselines.json").read_text(encoding="utf-8") == committed, (
-        "stale baselines; regenerate with: python scripts/baseline_scores.py"
-    )
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    table = leaderboard_markdown(json.loads(committed))
-    assert splice(readme, LEADERBOARD_BEGIN, LEADERBOARD_END, table) == readme

@@ -13,6 +13,37 @@ __all__ = ["main"]
 DEFAULT_ARTICLES = Path("dataset/articles")
 DEFAULT_HF = Path("dataset/hf")
 
+EXIT_CODES = """exit codes:
+  0  success (warnings allowed, unless --strict)
+  1  findings at error level (or warnings with --strict), stale generated files, refused input
+  2  usage or I/O trouble (bad arguments, unreadable or unwritable paths)
+
+Every problem is printed the same way: FILE[:LINE[:COL]] [POINTER] SEVERITY [CODE] MESSAGE, then a hint.
+Run `seccoop COMMAND --help` for a command's options; CONTRIBUTING.md walks through a contribution."""
+
+
+def _print_findings(findings: Sequence[object]) -> None:
+    """Print findings in the validator's human style (code, location, message, hint) to stderr."""
+    from seccoop.check.diagnostics import Finding, render
+
+    items = [f for f in findings if isinstance(f, Finding)]
+    if items:
+        print(render(items, "human"), file=sys.stderr)
+
+
+def _fail(code: str, message: str, *, file: str, hint: str | None = None) -> int:
+    """Report one coded problem in the one error style; return its exit code."""
+    from seccoop.check.diagnostics import finding
+
+    _print_findings([finding(code, message, file=file, hint=hint)])
+    return 2 if code == "io-error" else 1
+
+
+def _review_failed(exc: Exception) -> int:
+    findings = getattr(exc, "findings", ())
+    _print_findings(findings)
+    return 2 if any(f.code == "io-error" for f in findings) else 1
+
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from seccoop.check.diagnostics import render, summary_line
@@ -21,14 +52,20 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.paths] or [DEFAULT_ARTICLES]
     report = validate_paths(paths)
     body = render(report.findings, args.format)
+    code = report.exit_code
+    if args.strict and code == 0 and report.findings:
+        code = 1
     if args.format == "json":
         print(body)
         print(summary_line(report.findings, report.files), file=sys.stderr)
     else:
         if body:
             print(body)
-        print(summary_line(report.findings, report.files))
-    return report.exit_code
+        print(
+            summary_line(report.findings, report.files)
+            + (" (--strict: warnings fail)" if code and not report.errors else "")
+        )
+    return code
 
 
 def _cmd_schemas(args: argparse.Namespace) -> int:
@@ -41,7 +78,7 @@ def _cmd_schemas(args: argparse.Namespace) -> int:
         return 0
     drifts = check_schemas(directory)
     for drift in drifts:
-        print(f"{drift.path}: {drift.reason}", file=sys.stderr)
+        print(f"stale: {drift.path}: {drift.reason}; fix: {REGENERATE}", file=sys.stderr)
     if drifts:
         print(f"schemas are stale; regenerate with: {REGENERATE}", file=sys.stderr)
         return 1
@@ -54,30 +91,54 @@ def _cmd_anchor(args: argparse.Namespace) -> int:
 
     from pydantic import ValidationError
 
+    from seccoop.check.diagnostics import finding
     from seccoop.check.validate import corpus_root
     from seccoop.record.anchor import AnchorError, anchor_draft
+    from seccoop.record.canonical import canonical_text
     from seccoop.record.io import write_text_atomic
-    from seccoop.record.models import Record, dump_record
+    from seccoop.record.models import Record
 
     draft_path = Path(args.draft)
     try:
         draft = json.loads(draft_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        print(f"{draft_path}: cannot read the draft: {exc}", file=sys.stderr)
-        return 2
+    except OSError as exc:
+        return _fail("io-error", f"cannot read the draft: {exc.strerror or exc}", file=str(draft_path))
+    except ValueError as exc:
+        return _fail("draft-invalid", f"the draft is not valid JSON: {exc}", file=str(draft_path))
+    if not isinstance(draft, dict) or not isinstance(draft.get("source"), dict):
+        return _fail(
+            "draft-invalid", "the draft must be a JSON object with a source.path", file=str(draft_path)
+        )
     out = Path(args.output)
+    if out.exists() and not args.force:
+        return _fail(
+            "would-overwrite",
+            f"{out} exists; pass --force to replace it with the anchored draft",
+            file=str(out),
+        )
     root = Path(args.root) if args.root else corpus_root(out.absolute()) or Path.cwd()
     try:
         record = anchor_draft(draft, root)
     except AnchorError as exc:
+        findings = []
         for problem in exc.problems:
-            print(f"{draft_path}: {problem}", file=sys.stderr)
+            pointer, _, message = str(problem).partition(": ")
+            code = getattr(problem, "code", "draft-invalid")
+            findings.append(
+                finding(code, message or pointer, file=str(draft_path), pointer=pointer if message else "")
+            )
+        _print_findings(findings)
         return 1
+    except (KeyError, TypeError, AttributeError, UnicodeDecodeError) as exc:
+        return _fail("draft-invalid", f"the draft cannot be anchored: {exc!r}", file=str(draft_path))
     try:
-        text = dump_record(Record.model_validate(record))
+        text = canonical_text(Record.model_validate(record))
     except ValidationError:
         text = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
-    write_text_atomic(out, text)
+    try:
+        write_text_atomic(out, text)
+    except OSError as exc:
+        return _fail("io-error", f"cannot write: {exc.strerror or exc}", file=str(out))
     print(f"wrote {out}; now run: seccoop validate {out}")
     return 0
 
@@ -98,9 +159,10 @@ def _cmd_stats(args: argparse.Namespace) -> int:
         readme = Path(args.readme)
         try:
             updated = splice(readme.read_text(encoding="utf-8"), README_BEGIN, README_END, table)
-        except (OSError, ValueError) as exc:
-            print(f"{readme}: {exc}", file=sys.stderr)
-            return 2
+        except OSError as exc:
+            return _fail("io-error", f"cannot read: {exc.strerror or exc}", file=str(readme))
+        except ValueError as exc:
+            return _fail("bad-input", str(exc), file=str(readme))
         write_text_atomic(readme, updated)
         print(f"updated the statistics in {readme}")
         return 0
@@ -109,47 +171,59 @@ def _cmd_stats(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from seccoop.check.diagnostics import render
-    from seccoop.hub.build import REGENERATE, BuildError, build_dataset, check_build
+    from seccoop.hub.build import BuildError
+    from seccoop.hub.derived import DerivedPaths, build_all, check_all
 
-    articles, out = Path(args.articles), Path(args.out)
+    paths = DerivedPaths.of(Path(args.articles), Path(args.out))
     try:
         if args.check:
-            drift = check_build(articles, out)
+            stale = check_all(paths, include_drafts=args.include_drafts)
         else:
-            result = build_dataset(articles, out)
+            build_all(paths, include_drafts=args.include_drafts, log=print)
+            return 0
     except BuildError as exc:
-        if exc.findings:
-            print(render(exc.findings, "human"), file=sys.stderr)
-        print(f"build failed: {exc.message}", file=sys.stderr)
-        return 2 if any(f.code == "io-error" for f in exc.findings) else 1
-    if args.check:
-        for line in drift:
-            print(f"{out}/{line}", file=sys.stderr)
-        if drift:
-            print(f"{out} is stale; regenerate with: {REGENERATE}", file=sys.stderr)
-            return 1
-        print(f"ok: {out} matches the records in {articles}")
-        return 0
-    if result.warnings:
-        print(render(result.warnings, "human"))
-    rows = ", ".join(f"{config} {n}" for config, n in result.num_rows.items())
-    print(f"built {out} from {result.records} record(s); rows: {rows}")
+        _print_findings(exc.findings)
+        code = "draft-not-published" if "--include-drafts" in exc.message else "bad-input"
+        if any(f.code == "io-error" for f in exc.findings):
+            code = "io-error"
+        return _fail(code, f"build failed: {exc.message}", file=str(paths.articles))
+    except OSError as exc:
+        return _fail("io-error", f"build failed: {exc.strerror or exc}", file=str(exc.filename or paths.hf))
+    for item in stale:
+        print(f"stale: {item}", file=sys.stderr)
+    if stale:
+        fixes = list(dict.fromkeys(item.fix for item in stale))
+        print(f"{len(stale)} generated item(s) are stale; run: {' && '.join(fixes)}", file=sys.stderr)
+        return 1
+    print(f"ok: everything generated from {paths.articles} is current")
     return 0
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
     from seccoop.formats.export import ConversionError, MissingExtraError, export_corpus
 
+    if args.format == "predictions":
+        from seccoop.review._common import ReviewError
+        from seccoop.review.gold import write_gold_predictions
+
+        target = Path(args.out) / "gold.predictions.jsonl"
+        try:
+            n = write_gold_predictions(Path(args.articles), target)
+        except ReviewError as exc:
+            return _review_failed(exc)
+        except OSError as exc:
+            return _fail("io-error", f"cannot write: {exc.strerror or exc}", file=str(target))
+        print(f"wrote {target}: the gold of {n} article(s) as predictions")
+        return 0
+
     try:
         result = export_corpus(args.format, Path(args.articles), Path(args.out))
     except ConversionError as exc:
         for problem in exc.problems:
-            print(problem, file=sys.stderr)
+            _fail("bad-input", str(problem), file=args.articles)
         return 1
     except (OSError, MissingExtraError) as exc:
-        print(f"seccoop export: {exc}", file=sys.stderr)
-        return 2
+        return _fail("io-error", f"seccoop export: {exc}", file=args.out)
     for line in result.summary():
         print(line)
     return 0
@@ -163,11 +237,10 @@ def _cmd_import(args: argparse.Namespace) -> int:
         result = import_corpus(args.format, Path(args.src), Path(args.articles), out)
     except ConversionError as exc:
         for problem in exc.problems:
-            print(problem, file=sys.stderr)
+            _fail("bad-input", str(problem), file=args.src)
         return 1
     except OSError as exc:
-        print(f"seccoop import: {exc}", file=sys.stderr)
-        return 2
+        return _fail("io-error", f"seccoop import: {exc}", file=args.src)
     for path in result.files:
         print(f"wrote {path}")
     print(f"now run: seccoop validate {out or args.articles}")
@@ -187,34 +260,197 @@ def _cmd_score(args: argparse.Namespace) -> int:
     return run.exit_code
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="seccoop", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+def _cmd_new(args: argparse.Namespace) -> int:
+    from seccoop.review._common import ReviewError
+    from seccoop.review.new import scaffold
 
-    p = sub.add_parser("validate", help="validate article records (default: dataset/articles/)")
+    try:
+        path, rid = scaffold(
+            Path(args.seed), Path(args.out) if args.out else None, draft=args.draft, record_id=args.id
+        )
+    except ReviewError as exc:
+        return _review_failed(exc)
+    if args.draft:
+        print(f"wrote {path}; annotate it, then run: seccoop anchor {path} -o dataset/articles/{rid}.json")
+    else:
+        print(f"wrote {path}; annotate it, then run: seccoop fmt {path} && seccoop validate {path}")
+    return 0
+
+
+def _cmd_fmt(args: argparse.Namespace) -> int:
+    from seccoop.review.fmt import format_paths
+
+    paths = [Path(p) for p in args.paths] or [DEFAULT_ARTICLES]
+    try:
+        result = format_paths(paths, check=args.check, renumber=args.renumber_ids)
+    except OSError as exc:
+        return _fail("io-error", f"cannot write: {exc.strerror or exc}", file=str(exc.filename))
+    _print_findings(result.findings)
+    from seccoop.check.diagnostics import finding
+
+    for path in result.changed:
+        if args.check:
+            message = "the file is not in the canonical form that seccoop fmt writes"
+            hint = f"Run: seccoop fmt {path} (the content does not change; only the layout)."
+            _print_findings([finding("not-canonical", message, file=str(path), hint=hint)])
+        else:
+            print(f"formatted {path}")
+    print(
+        f"{len(result.changed)} file(s) {'to format' if args.check else 'formatted'}, "
+        f"{len(result.unchanged)} already canonical"
+    )
+    if any(f.code == "io-error" for f in result.findings):
+        return 2
+    return 1 if result.findings or (args.check and result.changed) else 0
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from seccoop.review._common import ReviewError
+    from seccoop.review.diff import diff_paths, diff_revisions, render_diff
+
+    try:
+        if args.rev:
+            if args.paths:
+                return _fail(
+                    "bad-input", "give either --rev A..B or two paths, not both", file="seccoop diff"
+                )
+            changes = diff_revisions(args.rev, Path(args.articles))
+        elif len(args.paths) == 2:
+            changes = diff_paths(Path(args.paths[0]), Path(args.paths[1]))
+        else:
+            return _fail(
+                "bad-input",
+                "give two records, two folders, or --rev A..B",
+                file="seccoop diff",
+                hint="e.g. seccoop diff --rev origin/main..HEAD",
+            )
+    except ReviewError as exc:
+        return _review_failed(exc)
+    print(render_diff(changes, args.format), end="")
+    return 0
+
+
+def _cmd_render(args: argparse.Namespace) -> int:
+    from seccoop.review._common import ReviewError
+    from seccoop.review.render import render_site
+
+    try:
+        written = render_site(Path(args.articles), Path(args.out), changed_from=args.changed_from)
+    except ReviewError as exc:
+        return _review_failed(exc)
+    except OSError as exc:
+        return _fail("io-error", f"cannot write: {exc.strerror or exc}", file=str(args.out))
+    print(f"wrote {len(written)} page(s) to {args.out}; open {Path(args.out) / 'index.html'} in a browser")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    from seccoop import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="seccoop",
+        description=__doc__,
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"seccoop {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(
+            name,
+            help=help_text,
+            description=help_text,
+            epilog=EXIT_CODES,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+
+    articles_help = "record folder (default: dataset/articles)"
+
+    p = command("validate", "validate article records (default: dataset/articles/)")
     p.add_argument("paths", nargs="*", help="record files or folders of records")
-    p.add_argument("--format", choices=("human", "json", "github"), default="human")
+    p.add_argument(
+        "--format",
+        choices=("human", "json", "github"),
+        default="human",
+        help="human lines (default), a JSON list, or GitHub workflow annotations",
+    )
+    p.add_argument("--strict", action="store_true", help="warnings fail too (exit 1), as in pull requests")
     p.set_defaults(func=_cmd_validate)
 
-    p = sub.add_parser("schemas", help="check (default) or regenerate the JSON Schemas")
+    p = command("new", "scaffold a record (or an anchor draft) for a new seed text; never overwrites")
+    p.add_argument("seed", help="the article text, seeds/<name>.txt")
+    p.add_argument("--draft", action="store_true", help="write an anchor draft (spans by surface) instead")
+    p.add_argument("--id", help="record id (default: the seed's file name as a slug)")
+    p.add_argument(
+        "-o", "--out", help="file to write (default: dataset/articles/<id>.json, or drafts/<id>.draft.json)"
+    )
+    p.set_defaults(func=_cmd_new)
+
+    p = command("anchor", "compute the offsets of a draft's spans from their surfaces")
+    p.add_argument("draft", help="draft JSON whose spans give 'text' (+ 'occurrence' or 'in'), no offsets")
+    p.add_argument("-o", "--output", required=True, help="record file to write")
+    p.add_argument("--force", action="store_true", help="replace --output if it exists")
+    p.add_argument("--root", help="corpus root holding seeds/ (default: found from --output)")
+    p.set_defaults(func=_cmd_anchor)
+
+    p = command("fmt", "rewrite records in canonical form (key order, layers by offset, indent)")
+    p.add_argument("paths", nargs="*", help="record files or folders (default: dataset/articles/)")
+    p.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file is not canonical")
+    p.add_argument("--renumber-ids", action="store_true", help="also renumber ids in text order")
+    p.set_defaults(func=_cmd_fmt)
+
+    p = command("diff", "what changed between two records, two folders, or two git revisions")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="two record files or two folders (old new)")
+    p.add_argument("--rev", metavar="A..B", help="compare the records at git revisions A and B")
+    p.add_argument(
+        "--articles",
+        default=str(DEFAULT_ARTICLES),
+        help="record folder for --rev (default: dataset/articles)",
+    )
+    p.add_argument(
+        "--format",
+        choices=("human", "markdown", "json"),
+        default="human",
+        help="human text (default), Markdown for a pull request, or JSON",
+    )
+    p.set_defaults(func=_cmd_diff)
+
+    p = command("render", "write a static HTML viewer of the records (no server, no network)")
+    p.add_argument("--articles", default=str(DEFAULT_ARTICLES), help=articles_help)
+    p.add_argument("--out", default="build/render", help="output folder (default: build/render)")
+    p.add_argument("--changed-from", metavar="REV", help="render only the articles changed since git REV")
+    p.set_defaults(func=_cmd_render)
+
+    p = command("schemas", "check (default) or regenerate the JSON Schemas")
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--check", action="store_true", help="fail if schemas/ drifts (default)")
     mode.add_argument("--write", action="store_true", help="regenerate schemas/")
     p.add_argument("--dir", default="schemas", help="the schemas folder (default: schemas)")
     p.set_defaults(func=_cmd_schemas)
 
-    p = sub.add_parser("build", help="build the Hugging Face dataset (parquet per config, card, croissant)")
-    p.add_argument(
-        "--check", action="store_true", help="rebuild in a temporary folder; fail if --out differs"
+    p = command(
+        "build",
+        "regenerate everything derived from the records: agreement, baselines, dataset/hf (parquet, "
+        "card, Croissant), README statistics and baseline table",
     )
     p.add_argument(
-        "--articles", default=str(DEFAULT_ARTICLES), help="record folder (default: dataset/articles)"
+        "--check",
+        action="store_true",
+        help="write nothing; list each stale item (also schemas and Wikidata links) with its fix",
     )
+    p.add_argument("--include-drafts", action="store_true", help="publish records whose status is draft")
+    p.add_argument("--articles", default=str(DEFAULT_ARTICLES), help=articles_help)
     p.add_argument("--out", default=str(DEFAULT_HF), help="output folder (default: dataset/hf)")
     p.set_defaults(func=_cmd_build)
 
-    p = sub.add_parser("score", help="score a system's predictions against the gold records")
-    p.add_argument("--task", choices=("ner", "entities", "events", "quotes", "all"), default="all")
+    p = command("score", "score a system's predictions against the gold records")
+    p.add_argument(
+        "--task",
+        choices=("ner", "entities", "events", "quotes", "all"),
+        default="all",
+        help="which task to score (default: all)",
+    )
     p.add_argument(
         "--predictions", required=True, metavar="FILE", help="JSON Lines (schemas/predictions.schema.json)"
     )
@@ -222,31 +458,28 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the whole report as JSON")
     p.set_defaults(func=_cmd_score)
 
-    p = sub.add_parser("export", help="write the records as conll, brat, spacy or labelstudio files")
-    p.add_argument("--format", required=True, choices=("conll", "brat", "spacy", "labelstudio"))
+    p = command("export", "write the records as conll, brat, spacy, labelstudio or predictions files")
     p.add_argument(
-        "--articles", default=str(DEFAULT_ARTICLES), help="record folder (default: dataset/articles)"
+        "--format",
+        required=True,
+        choices=("conll", "brat", "spacy", "labelstudio", "predictions"),
+        help="target format; predictions writes the gold as OUT/gold.predictions.jsonl",
     )
+    p.add_argument("--articles", default=str(DEFAULT_ARTICLES), help=articles_help)
     p.add_argument("--out", required=True, help="output folder")
     p.set_defaults(func=_cmd_export)
 
-    p = sub.add_parser("import", help="read brat or Label Studio files back into records")
-    p.add_argument("--format", required=True, choices=("brat", "labelstudio"))
+    p = command("import", "read brat or Label Studio files back into records")
+    p.add_argument("--format", required=True, choices=("brat", "labelstudio"), help="source format")
     p.add_argument("src", help="brat folder, or Label Studio tasks JSON (or its folder)")
     p.add_argument("--articles", required=True, help="the records the files were exported from")
     p.add_argument("--out", help="where to write the records (default: --articles, in place)")
     p.set_defaults(func=_cmd_import)
 
-    p = sub.add_parser("stats", help="counts per layer and type per article (Markdown)")
+    p = command("stats", "counts per layer and type per article (Markdown)")
     p.add_argument("paths", nargs="*", help="record files or folders (default: dataset/articles/)")
     p.add_argument("--readme", metavar="FILE", help="write the tables into FILE between the stats markers")
     p.set_defaults(func=_cmd_stats)
-
-    p = sub.add_parser("anchor", help="compute the offsets of a draft's spans from their surfaces")
-    p.add_argument("draft", help="draft JSON whose spans give 'text' (+ 'occurrence' or 'in')")
-    p.add_argument("-o", "--output", required=True, help="record file to write")
-    p.add_argument("--root", help="corpus root holding seeds/ (default: found from --output)")
-    p.set_defaults(func=_cmd_anchor)
     return parser
 
 
@@ -254,6 +487,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``seccoop`` console script; returns the exit code."""
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
     code: int = args.func(args)
     return code
 

@@ -39,10 +39,10 @@ class CodeSpec:
     """What a code means, how severe it is, and the default hint for fixing it."""
 
     severity: Severity
-    layer: Literal["file", "syntax", "structure", "semantics", "corpus"]
+    layer: Literal["file", "syntax", "structure", "semantics", "corpus", "command"]
     title: str
     hint: str
-    subject: Literal["record", "predictions"] = "record"
+    subject: Literal["record", "predictions", "command"] = "record"
 
 
 CATALOG: dict[str, CodeSpec] = {
@@ -275,11 +275,92 @@ CATALOG: dict[str, CodeSpec] = {
         "The record's id differs from its file name.",
         "Name the file <id>.json, or change the id.",
     ),
+    # contribution rules: what a record offered for the corpus must also satisfy
+    "unexplained-null-metadata": CodeSpec(
+        "warning",
+        "semantics",
+        "A record that is not a draft has a null title, publisher, byline, published or url with no "
+        "note saying why.",
+        "Add a note to annotation.notes that starts with the field name, e.g. "
+        '"byline: null - the text credits no author."',
+    ),
+    "not-canonical": CodeSpec(
+        "warning",
+        "syntax",
+        "The record file is not in the canonical form (key order, layers sorted by offset, "
+        "two-space indent).",
+        "Run: seccoop fmt <file> (the content does not change; only the layout).",
+    ),
     "type-conflict-across-articles": CodeSpec(
         "warning",
         "corpus",
         "The same name is typed differently in two articles.",
         "Check both; if both are right (metonymy), say so in the guidelines' ambiguous cases.",
+    ),
+    # commands (seccoop new, anchor, fmt, diff, render, build): problems with their input, each
+    # tested in tests/test_review.py
+    "draft-invalid": CodeSpec(
+        "error",
+        "command",
+        "The draft cannot be anchored: it is not a JSON object, or its seed cannot be read.",
+        "Start from the draft that `seccoop new SEED --draft FILE` writes; see CONTRIBUTING.md.",
+        "command",
+    ),
+    "draft-bad-span": CodeSpec(
+        "error",
+        "command",
+        "A span of the draft has no surface text.",
+        'Write every span as {"text": "surface"}, adding "occurrence": k or "in": "context" if needed.',
+        "command",
+    ),
+    "draft-span-not-found": CodeSpec(
+        "error",
+        "command",
+        "A span's surface (or its k-th occurrence) does not occur in the text as whole tokens.",
+        "Copy the surface exactly from the seed; occurrences inside longer words do not count.",
+        "command",
+    ),
+    "draft-span-ambiguous": CodeSpec(
+        "error",
+        "command",
+        "A span's surface occurs several times and the draft does not say which.",
+        'Add "occurrence": k (from 1) or "in": "a longer context that occurs once".',
+        "command",
+    ),
+    "draft-typed-offset": CodeSpec(
+        "error",
+        "command",
+        "A draft gives start or end offsets; offsets are computed by `seccoop anchor`, never typed.",
+        'Remove "start" and "end"; give the surface as "text" (with "occurrence" or "in").',
+        "command",
+    ),
+    "would-overwrite": CodeSpec(
+        "error",
+        "command",
+        "The command would overwrite an existing file.",
+        "Choose another output path, or remove the file first if you really mean to replace it.",
+        "command",
+    ),
+    "git-error": CodeSpec(
+        "error",
+        "command",
+        "A git revision or range cannot be read.",
+        "Give revisions as A..B (e.g. origin/main..HEAD) inside a git repository.",
+        "command",
+    ),
+    "draft-not-published": CodeSpec(
+        "error",
+        "command",
+        "`seccoop build` refuses records whose annotation.status is draft.",
+        "Finish the annotation and set the status to single (or better), or pass --include-drafts.",
+        "command",
+    ),
+    "bad-input": CodeSpec(
+        "error",
+        "command",
+        "An input of the command is not what it expects (not a record, not a seed, a wrong path).",
+        "See the command's --help.",
+        "command",
     ),
     # predictions (seccoop score): codes that only a predictions file can raise
     "unknown-article": CodeSpec(
@@ -382,6 +463,11 @@ class Locator:
         # element j resumes from the last known element, so many findings in one long array
         # cost one pass over it, not one pass each
         self._elements: dict[str, list[int]] = {}
+
+    @property
+    def text(self) -> str:
+        """The document the locator walks."""
+        return self._text
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column of a character offset."""

@@ -41,10 +41,26 @@ def _schema_validator() -> jsonschema.protocols.Validator:
     return schema_validator(record_schema())
 
 
+def _fitting_branch(errors: list[ValidationError]) -> list[ValidationError]:
+    """The errors of the anyOf branch whose fields fit the object (no unknown field), if one does.
+
+    An event argument with a misspelled role fails both branches (entity and value fillers);
+    the branch whose fields the object has says what is wrong (the role), not "unknown field".
+    """
+    branches: dict[object, list[ValidationError]] = {}
+    for e in errors:
+        branches.setdefault(e.relative_schema_path[0] if e.relative_schema_path else None, []).append(e)
+    fitting = [
+        errs for errs in branches.values() if not any(e.validator == "additionalProperties" for e in errs)
+    ]
+    return fitting[0] if len(fitting) == 1 else []
+
+
 def _deepest(error: ValidationError) -> ValidationError:
     while error.validator in ("anyOf", "oneOf") and error.context:
         # For `X | null`, the interesting failure is X's, not "is not null".
         candidates = [e for e in error.context if not (e.validator == "type" and e.validator_value == "null")]
+        candidates = _fitting_branch(candidates) or candidates
         chosen = best_match(candidates or error.context)
         if chosen is None:
             break

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from seccoop.check.contribution import check_canonical, check_metadata_notes
 from seccoop.check.corpus import check_corpus
 from seccoop.check.diagnostics import (
     MAX_FINDINGS_PER_FILE,
@@ -87,6 +88,9 @@ def validate_paths(paths: Sequence[Path]) -> Report:
         loaded, file_findings = load_record_file(path)
         if loaded is not None:
             file_findings = check_record(loaded)
+            file_findings += check_metadata_notes(loaded)
+            if not errors_of(file_findings):
+                file_findings += check_canonical(loaded)
             loaded_records.append(loaded)
         findings.extend(_cap(file_findings, str(path)))
     findings.extend(check_corpus(loaded_records))

@@ -340,7 +340,7 @@ def _configs_section(tables: Sequence[ConfigTable]) -> list[str]:
     return lines
 
 
-_STATUSES = ("adjudicated", "double-annotated", "draft")
+_STATUSES = ("adjudicated", "double-annotated", "single", "draft")
 
 
 def _annotation_section(records: Sequence[Record]) -> list[str]:

@@ -14,10 +14,13 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["AnchorError", "anchor_draft", "split_sentences"]
+from seccoop.record.tokens import boundaries
+
+__all__ = ["AnchorError", "AnchorProblem", "anchor_draft", "occurrence_of", "split_sentences"]
 
 _SPAN_KEYS = {"text", "occurrence", "in", "start", "end"}
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’]?\s+(?=[\"“‘]?[A-Z0-9])")
@@ -34,35 +37,95 @@ class AnchorError(Exception):
         return "\n".join(self.problems)
 
 
+class AnchorProblem(str):
+    """One problem of a draft: the message (``"/pointer: what is wrong"``) and a catalog code."""
+
+    code: str
+
+    def __new__(cls, code: str, message: str) -> AnchorProblem:
+        problem = super().__new__(cls, message)
+        problem.code = code
+        return problem
+
+
+@lru_cache(maxsize=8)
+def _token_edges(text: str) -> tuple[frozenset[int], frozenset[int]]:
+    return boundaries(text)
+
+
+def _occurrences(surface: str, text: str, base: int, full: str) -> list[int]:
+    """Start offsets (in ``text``) of ``surface`` where it starts and ends on token boundaries of ``full``.
+
+    "Ghana" does not occur inside "Ghanaian": a match that cuts a token is not an occurrence.
+    """
+    starts, ends = _token_edges(full)
+    return [
+        m.start()
+        for m in re.finditer(re.escape(surface), text)
+        if base + m.start() in starts and base + m.end() in ends
+    ]
+
+
+def occurrence_of(text: str, start: int, end: int) -> int:
+    """Which occurrence (from 1, counted on token boundaries) of ``text[start:end]`` starts at ``start``."""
+    return 1 + sum(1 for s in _occurrences(text[start:end], text, 0, text) if s < start)
+
+
 def _find(text: str, spec: dict[str, Any], where: str, problems: list[str]) -> tuple[int, int] | None:
     surface = spec.get("text")
     if not isinstance(surface, str) or not surface:
-        problems.append(f"{where}: a span needs a non-empty 'text'")
+        problems.append(AnchorProblem("draft-bad-span", f"{where}: a span needs a non-empty 'text'"))
         return None
     if "in" in spec:
         context = spec["in"]
         hits = [m.start() for m in re.finditer(re.escape(context), text)] if isinstance(context, str) else []
         if len(hits) != 1:
-            problems.append(f"{where}: context {context!r} occurs {len(hits)} times; it must occur once")
+            problems.append(
+                AnchorProblem(
+                    "draft-span-ambiguous" if hits else "draft-span-not-found",
+                    f"{where}: context {context!r} occurs {len(hits)} times; it must occur once",
+                )
+            )
             return None
-        inner = [m.start() for m in re.finditer(re.escape(surface), context)]
+        inner = _occurrences(surface, context, hits[0], text)
         if len(inner) != 1:
-            problems.append(f"{where}: {surface!r} occurs {len(inner)} times in its context {context!r}")
+            problems.append(
+                AnchorProblem(
+                    "draft-span-ambiguous" if inner else "draft-span-not-found",
+                    f"{where}: {surface!r} occurs {len(inner)} times (as whole tokens) "
+                    f"in its context {context!r}",
+                )
+            )
             return None
         start = hits[0] + inner[0]
         return start, start + len(surface)
-    occurrences = [m.start() for m in re.finditer(re.escape(surface), text)]
+    occurrences = _occurrences(surface, text, 0, text)
     k = spec.get("occurrence", 1)
     if not occurrences:
-        problems.append(f"{where}: {surface!r} does not occur in the text")
+        inside = bool(re.search(re.escape(surface), text))
+        problems.append(
+            AnchorProblem(
+                "draft-span-not-found",
+                f"{where}: {surface!r} does not occur in the text"
+                + (" as whole tokens (it occurs only inside longer words)" if inside else ""),
+            )
+        )
         return None
     if "occurrence" not in spec and len(occurrences) > 1:
         problems.append(
-            f"{where}: {surface!r} occurs {len(occurrences)} times; say which with 'occurrence' or 'in'"
+            AnchorProblem(
+                "draft-span-ambiguous",
+                f"{where}: {surface!r} occurs {len(occurrences)} times; say which with 'occurrence' or 'in'",
+            )
         )
         return None
-    if not isinstance(k, int) or not 1 <= k <= len(occurrences):
-        problems.append(f"{where}: occurrence {k!r} of {surface!r}; it occurs {len(occurrences)} times")
+    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= len(occurrences):
+        problems.append(
+            AnchorProblem(
+                "draft-span-not-found",
+                f"{where}: occurrence {k!r} of {surface!r}; it occurs {len(occurrences)} times",
+            )
+        )
         return None
     start = occurrences[k - 1]
     return start, start + len(surface)
@@ -74,8 +137,19 @@ def _anchor(node: Any, text: str, where: str, problems: list[str]) -> Any:
         return [_anchor(item, text, f"{where}/{i}", problems) for i, item in enumerate(node)]
     if not isinstance(node, dict):
         return node
+    typed = sorted(key for key in ("start", "end") if key in node)
+    if typed:
+        # offsets are computed, never typed: whatever the key order, a typed offset is refused
+        problems.append(
+            AnchorProblem(
+                "draft-typed-offset",
+                f"{where}: the draft types {' and '.join(repr(k) for k in typed)}; give the surface "
+                "as 'text' (with 'occurrence' or 'in') and let anchor compute the offsets",
+            )
+        )
+        return node
     out: dict[str, Any] = {}
-    if "text" in node and isinstance(node["text"], str):
+    if "text" in node:  # only spans have a "text" key inside a record
         found = _find(text, node, where, problems)
         for key, value in node.items():
             if key in ("occurrence", "in"):

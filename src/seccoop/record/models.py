@@ -228,8 +228,10 @@ class Annotation(_Model):
 
     annotators: list[str] = Field(description="The annotators of the independent passes.")
     adjudicator: str | None = Field(description="Who adjudicated the passes, or null.")
-    status: Literal["draft", "double-annotated", "adjudicated"] = Field(
-        description="draft: one pass; double-annotated: two passes, not adjudicated; adjudicated."
+    status: Literal["draft", "single", "double-annotated", "adjudicated"] = Field(
+        description="draft: work in progress, not published by `seccoop build`; single: one complete "
+        "pass; double-annotated: two independent passes, not adjudicated; adjudicated: two passes "
+        "and an adjudication."
     )
     notes: list[str] = Field(description="Why a field is null, hard decisions, sources of links.")
 

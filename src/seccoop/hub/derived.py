@@ -1,0 +1,235 @@
+"""Everything derived from the records, regenerated in one order and checked in one pass.
+
+``seccoop build`` calls :func:`build_all`; ``seccoop build --check`` calls :func:`check_all`.
+The order matters and is fixed here, so that no contributor has to remember it:
+
+1. ``dataset/agreement.json`` and the table of ``dataset/AGREEMENT.md`` (from dataset/passes/a, b);
+2. ``dataset/baselines.json`` (the baseline systems scored on the records; the card reads it);
+3. ``dataset/hf/``: parquet per config, the card, Croissant (reads 1 and 2);
+4. the README's statistics block and baseline table.
+
+Checked but never rewritten by the build: the JSON Schemas (``seccoop schemas --write``) and the
+Wikidata links of the records (``python scripts/link_wikidata.py``): links change the records,
+the source of truth, so they are applied only when the contributor asks.
+
+Records with ``annotation.status == "draft"`` are refused unless ``include_drafts`` is set: a
+draft is work in progress and must not be published as if it were annotated.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from seccoop.bench.agreement import compare_folders, render_markdown, splice_table, to_json
+from seccoop.bench.baseline import LEADERBOARD_BEGIN, LEADERBOARD_END, leaderboard_markdown, write_baselines
+from seccoop.bench.schemas import REGENERATE as SCHEMAS_FIX
+from seccoop.bench.schemas import check_schemas
+from seccoop.check.diagnostics import render
+from seccoop.check.validate import corpus_root, validate_paths
+from seccoop.hub.build import BuildError, build_dataset, check_build
+from seccoop.hub.stats import README_BEGIN, README_END, render_stats
+from seccoop.record.io import splice, write_text_atomic
+from seccoop.record.models import Record
+from seccoop.record.wikidata import apply_links
+
+__all__ = ["DerivedPaths", "Stale", "build_all", "check_all", "drafts_in"]
+
+LINK_FIX = "python scripts/link_wikidata.py"
+AGREEMENT_FIX = "python scripts/agreement.py"
+
+
+@dataclass(frozen=True)
+class DerivedPaths:
+    """Where the derived files of a corpus live; by default relative to its root (the folder with seeds/)."""
+
+    articles: Path
+    hf: Path
+    root: Path
+
+    @classmethod
+    def of(cls, articles: Path, hf: Path) -> DerivedPaths:
+        """The paths for records in ``articles`` and the Hugging Face build in ``hf``."""
+        root = corpus_root(articles.absolute()) or articles.absolute().parent.parent
+        return cls(articles, hf, root)
+
+    @property
+    def dataset(self) -> Path:
+        return self.articles.parent
+
+    @property
+    def readme(self) -> Path:
+        return self.root / "README.md"
+
+    @property
+    def baselines(self) -> Path:
+        return self.dataset / "baselines.json"
+
+    @property
+    def agreement_json(self) -> Path:
+        return self.dataset / "agreement.json"
+
+    @property
+    def agreement_md(self) -> Path:
+        return self.dataset / "AGREEMENT.md"
+
+    @property
+    def passes(self) -> tuple[Path, Path]:
+        return self.dataset / "passes" / "a", self.dataset / "passes" / "b"
+
+    @property
+    def links(self) -> Path:
+        return self.dataset / "wikidata-links.json"
+
+    @property
+    def schemas(self) -> Path:
+        return self.root / "schemas"
+
+
+@dataclass(frozen=True)
+class Stale:
+    """One derived item that is not current: what, why, and the one command that fixes it."""
+
+    item: str
+    reason: str
+    fix: str
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.reason}; fix: {self.fix}"
+
+
+def _records(paths: DerivedPaths) -> list[Record]:
+    report = validate_paths([paths.articles])
+    if report.exit_code:
+        raise BuildError(
+            f"{paths.articles}: the records have {len(report.errors)} error(s); run: seccoop validate",
+            report.findings,
+        )
+    return sorted(report.models, key=lambda r: r.id)
+
+
+def drafts_in(records: list[Record]) -> list[str]:
+    """The ids of the records whose status is ``draft``."""
+    return [r.id for r in records if r.annotation.status == "draft"]
+
+
+def _refuse_drafts(records: list[Record], include_drafts: bool) -> None:
+    drafts = drafts_in(records)
+    if drafts and not include_drafts:
+        raise BuildError(
+            f"{len(drafts)} record(s) have status 'draft' and would be published as annotated: "
+            f"{', '.join(drafts)}. Finish the annotation and set annotation.status to 'single' "
+            "(or 'double-annotated', 'adjudicated'), or build anyway with: seccoop build --include-drafts"
+        )
+
+
+def _agreement_outputs(paths: DerivedPaths) -> dict[Path, str]:
+    pass_a, pass_b = paths.passes
+    if not (pass_a.is_dir() and pass_b.is_dir() and paths.agreement_md.exists()):
+        return {}
+    articles = compare_folders(pass_a, pass_b)
+    return {
+        paths.agreement_json: json.dumps(to_json(articles), indent=2) + "\n",
+        paths.agreement_md: splice_table(
+            paths.agreement_md.read_text(encoding="utf-8"), render_markdown(articles)
+        ),
+    }
+
+
+def _baselines_text(paths: DerivedPaths) -> str:
+    with tempfile.TemporaryDirectory(prefix="seccoop-baselines-") as tmp:
+        out = Path(tmp) / "baselines.json"
+        run = write_baselines([paths.articles], out, Path(tmp) / "predictions")
+        if run.exit_code:
+            raise BuildError("the baselines cannot be scored", run.findings)
+        return out.read_text(encoding="utf-8")
+
+
+def _readme_text(paths: DerivedPaths, records: list[Record], baselines: str) -> str | None:
+    if not paths.readme.exists():
+        return None
+    text = paths.readme.read_text(encoding="utf-8")
+    if README_BEGIN in text:
+        text = splice(text, README_BEGIN, README_END, render_stats(records))
+    if LEADERBOARD_BEGIN in text:
+        text = splice(text, LEADERBOARD_BEGIN, LEADERBOARD_END, leaderboard_markdown(json.loads(baselines)))
+    return text
+
+
+def build_all(
+    paths: DerivedPaths, *, include_drafts: bool = False, log: Callable[[str], None] = lambda _: None
+) -> list[Path]:
+    """Regenerate every derived file in order; return what was written. Raises `BuildError`."""
+    records = _records(paths)
+    _refuse_drafts(records, include_drafts)
+    written: list[Path] = []
+    for path, text in _agreement_outputs(paths).items():
+        write_text_atomic(path, text)
+        written.append(path)
+        log(f"wrote {path}")
+    baselines = _baselines_text(paths)
+    write_text_atomic(paths.baselines, baselines)
+    written.append(paths.baselines)
+    log(f"wrote {paths.baselines}")
+    result = build_dataset(
+        paths.articles, paths.hf, agreement=paths.agreement_json, baselines=paths.baselines
+    )
+    if result.warnings:
+        log(render(result.warnings, "human"))
+    rows = ", ".join(f"{config} {n}" for config, n in result.num_rows.items())
+    log(f"built {paths.hf} from {result.records} record(s); rows: {rows}")
+    written.append(paths.hf)
+    readme = _readme_text(paths, records, baselines)
+    if readme is not None:
+        write_text_atomic(paths.readme, readme)
+        written.append(paths.readme)
+        log(f"updated the statistics and the baseline table in {paths.readme}")
+    return written
+
+
+def _stale_links(paths: DerivedPaths) -> list[Stale]:
+    """Records whose entities lack a confirmed QID (or carry another one)."""
+    if not paths.links.exists():
+        return []
+    table = json.loads(paths.links.read_text(encoding="utf-8"))
+    out = []
+    for loaded in validate_paths([paths.articles]).records:
+        record = loaded.record
+        linked = apply_links(record, table)
+        differ = [
+            e.name for e, f in zip(record.entities, linked.entities, strict=True) if e.wikidata != f.wikidata
+        ]
+        if differ:
+            names = ", ".join(differ[:5]) + (" ..." if len(differ) > 5 else "")
+            out.append(
+                Stale(str(loaded.path), f"Wikidata QIDs differ from the confirmed links ({names})", LINK_FIX)
+            )
+    return out
+
+
+def check_all(paths: DerivedPaths, *, include_drafts: bool = False) -> list[Stale]:
+    """Every derived item that is stale, each with the command that fixes it. Raises `BuildError`."""
+    records = _records(paths)
+    _refuse_drafts(records, include_drafts)
+    stale: list[Stale] = []
+    for drift in check_schemas(paths.schemas) if paths.schemas.is_dir() else []:
+        stale.append(Stale(str(drift.path), drift.reason, SCHEMAS_FIX))
+    stale += _stale_links(paths)
+    for path, text in _agreement_outputs(paths).items():
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            stale.append(Stale(str(path), "differs from the annotation passes", AGREEMENT_FIX))
+    baselines = _baselines_text(paths)
+    current = paths.baselines.read_text(encoding="utf-8") if paths.baselines.exists() else None
+    if current != baselines:
+        stale.append(Stale(str(paths.baselines), "differs from the scores of the records", "seccoop build"))
+    for line in check_build(
+        paths.articles, paths.hf, agreement=paths.agreement_json, baselines=paths.baselines
+    ):
+        stale.append(Stale(f"{paths.hf}/{line.split(': ', 1)[0]}", line.split(": ", 1)[-1], "seccoop build"))
+    readme = _readme_text(paths, records, baselines)
+    if readme is not None and readme != paths.readme.read_text(encoding="utf-8"):
+        stale.append(Stale(str(paths.readme), "statistics or baseline table differ", "seccoop build"))
+    return stale
