@@ -34,6 +34,7 @@ from huggingface_hub import DatasetCard
 
 hf, cache = sys.argv[1], sys.argv[2]
 card = DatasetCard.load(hf + "/README.md").data.to_dict()
+paths = {c["config_name"]: [f["path"] for f in c["data_files"]] for c in card["configs"]}
 out = {"datasets": datasets.__version__, "configs": {}}
 for info in card["dataset_info"]:
     config = info["config_name"]
@@ -46,6 +47,14 @@ for info in card["dataset_info"]:
         }
     except Exception as exc:  # report, do not stop: the next config may load
         out["configs"][config] = {"error": f"{type(exc).__name__}: {exc}"[:300]}
+        continue
+    # The bare Parquet files, without the card: features come from the Parquet schema metadata.
+    try:
+        files = [hf + "/" + p for p in paths[config]]
+        bare = load_dataset("parquet", data_files={"test": files}, split="test", cache_dir=cache)
+        out["configs"][config]["bare_parquet"] = "ok" if bare.features == declared else "other features"
+    except Exception as exc:
+        out["configs"][config]["bare_parquet"] = f"{type(exc).__name__}: {exc}"[:200]
 print(json.dumps(out, default=str))
 """
 
@@ -124,7 +133,8 @@ def main() -> int:
             print(
                 f"datasets {result['datasets']}: {config}: {'ok' if good else 'DIFFERS'} "
                 f"({len(got['rows'])} rows, features as in the card: {got['features_match_card']}, "
-                f"rows equal to the first version's: {same})"
+                f"rows equal to the first version's: {same}; the Parquet file alone, without the "
+                f"card: {got.get('bare_parquet')})"
             )
     return 0 if ok else 1
 

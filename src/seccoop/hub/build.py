@@ -445,8 +445,9 @@ def check_build(
 ) -> list[str]:
     """Rebuild into a temporary folder and list how ``out_dir`` differs, as "path: reason".
 
-    An empty list means the committed build is up to date. Raises `BuildError` when the
-    records cannot be built.
+    An empty list means the committed build is up to date and names the package version, as the
+    top versioned section of CHANGELOG.md does (`seccoop.hub.metadata.release_drift`). Raises
+    `BuildError` when the records cannot be built.
     """
     agreement = _default_side_file(articles_dir, "agreement.json", agreement)
     baselines = _default_side_file(articles_dir, "baselines.json", baselines)
@@ -463,7 +464,10 @@ def check_build(
                 drift.append(f"{rel}: not produced by the build")
             elif not _same_content(rel, fresh / rel, out_dir / rel):
                 drift.append(f"{rel}: differs")
-    return drift
+    from seccoop.hub.metadata import release_drift
+
+    # The release rule: package version, CHANGELOG.md, card and Croissant name one version.
+    return drift + (release_drift(out_dir) if out_dir.is_dir() else [])
 
 
 _SIZE_LINE = re.compile(r"^\s*(num_bytes|download_size|dataset_size): \d+$", re.MULTILINE)

@@ -299,7 +299,7 @@ def _statistics(records: Sequence[Record], tables: Sequence[ConfigTable]) -> lis
         ["entities (clusters)", sum(entity_types.values()), _counts(entity_types, ont.entity_types)],
         ["mentions", sum(mention_kinds.values()), _counts(mention_kinds, ont.mention_kinds)],
         ["names tagged in `ner`", sum(names.values()), _counts(names, ont.entity_types)],
-        ["nested names (only in `entities`)", nested, ""],
+        ["nested names (in `spans` and `entities`, not in `ner`)", nested, ""],
         ["values", sum(value_types.values()), _counts(value_types, ont.value_types)],
         ["events", n_events, _counts(event_types, ont.event_types)],
         ["event realis", n_events, _counts(realis, ont.realis)],
@@ -526,7 +526,8 @@ def _personal_section(records: Sequence[Record]) -> list[str]:
     handles = sum(1 for r in records if _HANDLE.search(r.text))
     bylines = sum(1 for r in records if r.byline)
     return [
-        f"The texts are published news and name people: {_plural(people, 'PER entity')} "
+        f"The texts are published news and name people: {people} PER "
+        f"{'entity' if people == 1 else 'entities'} "
         f"(clusters, counted per article), {linked} of them linked to Wikidata; {quoted} "
         "quotes are attributed to a person. The people named are those the articles report on "
         "or quote (office holders, officials, commentators) and, in author notes, the authors.",
