@@ -529,12 +529,13 @@ def _personal_section(records: Sequence[Record]) -> list[str]:
         f"The texts are published news and name people: {people} PER "
         f"{'entity' if people == 1 else 'entities'} "
         f"(clusters, counted per article), {linked} of them linked to Wikidata; {quoted} "
-        "quotes are attributed to a person. The people named are those the articles report on "
-        "or quote (office holders, officials, commentators) and, in author notes, the authors.",
-        f"- {_plural(handles, 'text')} of {len(records)} "
+        "quotes are attributed to a person. The people named are those the articles report on, "
+        "quote or credit.",
+        "",
+        f"- {handles} of {_plural(len(records), 'text')} "
         + ("contains" if handles == 1 else "contain")
-        + " a social-media handle (in an author note), kept because the texts are stored unchanged.",
-        f"- {_plural(bylines, 'record')} of {len(records)} "
+        + " a social-media handle (`@name`), kept because the texts are stored unchanged.",
+        f"- {bylines} of {_plural(len(records), 'record')} "
         + ("names" if bylines == 1 else "name")
         + " an author in `byline`.",
         "- No other personal data is collected: no annotator data (the annotators are AI-model "
@@ -578,21 +579,21 @@ def _articles_table(records: Sequence[Record]) -> list[str]:
 def _limitations(records: Sequence[Record]) -> list[str]:
     publishers = sorted({r.publisher for r in records if r.publisher})
     named = sum(1 for r in records if r.publisher)
-    if publishers:
+    if not publishers:
+        outlets = "no record names its outlet"
+    elif named < len(records):
         outlets = (
-            f"{named} of {len(records)} records name their outlet ({', '.join(publishers)}); the "
-            "other texts do not name one"
-            if named < len(records)
-            else f"outlets: {', '.join(publishers)}"
+            f"{named} of {_plural(len(records), 'record')} {'names its' if named == 1 else 'name their'} "
+            f"outlet: {', '.join(publishers)}; the other texts name none"
         )
     else:
-        outlets = "no record names its outlet"
+        outlets = f"the records name the outlets: {', '.join(publishers)}"
     return [
         f"- **Size.** {_plural(len(records), 'article')}: enough to test an extraction system end "
         "to end and to compare systems on exact, checked spans; far too few to train one or "
         "to support claims about news coverage in general.",
-        f"- **Perspective.** The texts report the views of their outlets ({outlets}) and of the "
-        "people and institutions they quote. The events and quotes annotated are what the "
+        "- **Perspective.** The texts report the views of their outlets and of the people and "
+        f"institutions they quote ({outlets}). The events and quotes annotated are what the "
         "articles say, not verified facts, and the choice of articles reflects what was covered "
         "and collected, not a sample of the news.",
         "- **Language.** English only; security cooperation in Africa is also reported in French, "
@@ -761,11 +762,11 @@ def render_card(
         "",
         "### Curation rationale",
         "",
-        "Extraction systems for security cooperation (who agrees to train, equip, visit or fight "
-        "with whom, and who says so) are usually scored on general news corpora or on data whose "
-        "spans cannot be checked. This corpus is small and exact: every span is checked by code, "
-        "the guidelines follow established schemes (ACE entities, PLOVER events), and every "
-        "config says what the records say, so scores are comparable and reproducible.",
+        "The corpus is made to measure how well extraction systems recover security and defence "
+        "cooperation from news (who agrees to train, equip, visit or fight with whom, and who "
+        "says so). It is small and exact rather than large: every span is checked by code, the "
+        "guidelines follow established schemes (ACE entity types, PLOVER events), and every "
+        "config says what the records say, so that scores are reproducible.",
         "",
         "### Source data",
         "",
