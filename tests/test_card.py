@@ -360,6 +360,27 @@ def test_release_drift_names_each_disagreement(built: tuple[Path, list[Record]],
     assert [p.split(":")[0] for p in problems] == ["CHANGELOG.md", str(card), str(croissant)]
 
 
+def test_build_check_fails_when_the_changelog_names_another_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import seccoop.hub.metadata
+    from seccoop.hub.build import check_build
+
+    articles = make_corpus(tmp_path)
+    out = tmp_path / "hf"
+    with hf_offline(tmp_path / "cache"):
+        build_dataset(articles, out)
+        assert check_build(articles, out) == []
+        checkout = tmp_path / "checkout"
+        checkout.mkdir()
+        (checkout / "CHANGELOG.md").write_text(
+            "## [Unreleased]\n\n## [9.9.9] - 2030-01-01\n", encoding="utf-8"
+        )
+        monkeypatch.setattr(seccoop.hub.metadata, "_CHECKOUT", checkout)
+        drift = check_build(articles, out)
+    assert f"CHANGELOG.md: top versioned section is 9.9.9, seccoop.__version__ is {__version__}" in drift
+
+
 def test_committed_build_and_changelog_name_the_package_version() -> None:
     assert release_drift(ROOT / "dataset" / "hf", ROOT) == []
     version, _ = changelog_release((ROOT / "CHANGELOG.md").read_text(encoding="utf-8"))
