@@ -468,7 +468,9 @@ def check_build(
     from seccoop.hub.metadata import release_drift
 
     # The release rule: package version, CHANGELOG.md, card and Croissant name one version.
-    return drift + (release_drift(out_dir) if out_dir.is_dir() else [])
+    reported = {line.split(":", 1)[0] for line in drift}
+    release = release_drift(out_dir) if out_dir.is_dir() else []
+    return drift + [line for line in release if line.split(":", 1)[0] not in reported]
 
 
 _SIZE_LINE = re.compile(r"^\s*(num_bytes|download_size|dataset_size): \d+$", re.MULTILINE)

@@ -859,5 +859,7 @@ def write_card(
 
 SECTIONS_NOTE = (
     "Counts, tables, field meanings and per-article facts below are generated from the records, "
-    "the record schema and the project metadata (`pyproject.toml`, CHANGELOG.md) by `seccoop build`."
+    "the record schema and the project metadata (`pyproject.toml`, CHANGELOG.md) by `seccoop build`. "
+    "Paths such as `dataset/GUIDELINES.md` and `dataset/hf` name files of the source repository "
+    "this dataset is built in, not files of the dataset folder itself."
 )

@@ -109,7 +109,10 @@ def _installed() -> tuple[dict[str, str], str | None]:
 
 
 def release_drift(hf_dir: Path, root: Path | None = None) -> list[str]:
-    """How the package version, CHANGELOG.md, the card and Croissant disagree, as "file: reason"."""
+    """How the package version, CHANGELOG.md, the card and Croissant disagree, as "file: reason".
+
+    The card and Croissant are named relative to ``hf_dir``, as `check_build` names them.
+    """
     meta = project_metadata(root)
     problems: list[str] = []
     if meta.changelog_version is None:
@@ -126,7 +129,7 @@ def release_drift(hf_dir: Path, root: Path | None = None) -> list[str]:
         match = CARD_VERSION.search(card.read_text(encoding="utf-8"))
         stated = match.group(1) if match else None
         if stated != meta.version:
-            problems.append(f"{card}: version is {stated}, seccoop.__version__ is {meta.version}")
+            problems.append(f"README.md: version is {stated}, seccoop.__version__ is {meta.version}")
     croissant = hf_dir / "croissant.json"
     if croissant.is_file():
         try:
@@ -134,5 +137,5 @@ def release_drift(hf_dir: Path, root: Path | None = None) -> list[str]:
         except ValueError:
             stated = None
         if stated != meta.version:
-            problems.append(f"{croissant}: version is {stated}, seccoop.__version__ is {meta.version}")
+            problems.append(f"croissant.json: version is {stated}, seccoop.__version__ is {meta.version}")
     return problems
