@@ -36,6 +36,7 @@ from seccoop.hub.build import (
     outermost_names,
     rows,
 )
+from seccoop.hub.configs import feature_paths, field_descriptions
 from seccoop.hub.load import LoadError, load_articles, load_hf, record_from_article_row
 from seccoop.record.models import EntityArgument, Mention, Record
 from seccoop.record.ontology import load_ontology
@@ -155,7 +156,9 @@ def test_features_are_built_from_the_ontology() -> None:
     assert event["realis"].names == list(ont.realis)
     assert event["context"].feature.names == list(ont.contexts)
     assert event["arguments"].feature["role"].names == list(ont.roles)
-    assert event["arguments"].feature["value"]["type"].names == list(ont.value_types)
+    assert event["arguments"].feature["value_type"].names == list(ont.value_types)
+    assert event["arguments"].feature["entity_type"].names == list(ont.entity_types)
+    assert event["mode"].names == list(ont.modes)
     assert features("quotes")["quotes"].feature["kind"].names == list(ont.quote_kinds)
     entity = features("entities")["entities"].feature
     assert entity["type"].names == list(ont.entity_types)
@@ -194,6 +197,77 @@ def _feature_shape(feature: Any) -> Any:
 def test_articles_features_mirror_the_record_model() -> None:
     assert _feature_shape(features("articles")) == _model_shape(Record)
     assert list(features("articles")) == list(Record.model_fields)
+
+
+def test_a_field_has_one_representation_in_every_config() -> None:
+    """The same leaf name under the same parent has the same feature in every config."""
+    seen: dict[str, tuple[str, Any]] = {}
+    for config in CONFIGS:
+        for path, feature in feature_paths(features(config)):
+            if config == "entities":
+                path = path.replace("entities[].mentions[]", "mentions[]")
+            if path in seen:
+                first, kept = seen[path]
+                assert feature == kept, f"{path}: {first} has {kept!r}, {config} has {feature!r}"
+            else:
+                seen[path] = (config, feature)
+    # Ids are strings everywhere, never a struct: the same as in the JSON record.
+    argument = features("events")["events"].feature["arguments"].feature
+    assert (
+        argument["mention"]
+        == argument["entity"]
+        == argument["value"]
+        == features("articles")["events"].feature["arguments"].feature["mention"]
+    )
+    assert features("quotes")["quotes"].feature["speaker_mention"].dtype == "string"
+
+
+def test_every_closed_vocabulary_is_a_class_label() -> None:
+    from datasets import ClassLabel
+
+    ont = load_ontology()
+    for config in CONFIGS:
+        for path, feature in feature_paths(features(config)):
+            leaf = path.removesuffix("[]").rsplit(".", 1)[-1]
+            if leaf in (
+                "type",
+                "kind",
+                "mode",
+                "context",
+                "realis",
+                "role",
+                "sector",
+                "status",
+            ) or leaf.endswith(("_type", "_kind")):
+                assert isinstance(feature, ClassLabel), f"{config}: {path} is {feature!r}"
+    assert features("articles")["events"].feature["mode"].names == list(ont.modes)
+
+
+@pytest.mark.parametrize("config", CONFIGS)
+def test_every_field_has_a_meaning(config: str) -> None:
+    described = field_descriptions(config)
+    paths = [path for path, _ in feature_paths(features(config))]
+    assert [p for p in paths if not described.get(p)] == []
+    assert set(described) == set(paths)
+
+
+def test_spans_rows_hold_every_mention_once_with_token_ranges(tmp_path: Path) -> None:
+    records = load_articles(make_corpus(tmp_path))
+    table = rows("spans", records)
+    got = {(row["article_id"], s["id"]) for row in table for s in row["spans"]}
+    assert got == {(r.id, m.id) for r in records for m in r.mentions}
+    assert sum(len(row["spans"]) for row in table) == len(got)
+    texts = {r.id: r.text for r in records}
+    for row in table:
+        text = texts[row["article_id"]]
+        assert text[row["start"] : row["end"]] == row["text"]
+        for s in row["spans"]:
+            assert text[s["start"] : s["end"]] == s["text"]
+            if s["token_start"] is not None and s["token_end"] is not None:
+                assert row["token_starts"][s["token_start"]] == s["start"]
+                assert row["token_ends"][s["token_end"] - 1] == s["end"]
+            if s["kind"] == "NAM":  # names always sit on token boundaries (the build checks it)
+                assert s["token_start"] is not None and s["token_end"] is not None
 
 
 # ---------------------------------------------------------------- loading
@@ -271,21 +345,32 @@ def test_nested_names_stay_in_the_entities_and_events_configs(
     built: tuple[Path, Path, list[Record]], hf_cache: Path
 ) -> None:
     _, out, _ = built
-    entities = {r["id"]: decode(features("entities"), r) for r in load(out, "entities", hf_cache)}
+    entities = {r["article_id"]: decode(features("entities"), r) for r in load(out, "entities", hf_cache)}
     us = next(e for e in entities["nested-names"]["entities"] if e["id"] == "e2")
     assert [(m["start"], m["end"], m["kind"]) for m in us["mentions"]] == [
         (0, 2, "NAM"),
         (72, 74, "NAM"),
         (144, 146, "NAM"),
     ]
-    events = {r["id"]: decode(features("events"), r) for r in load(out, "events", hf_cache)}
+    events = {r["article_id"]: decode(features("events"), r) for r in load(out, "events", hf_cache)}
     place = events["nested-names"]["events"][0]["arguments"][2]
     assert place == {
         "role": "Place",
         "entity": "e3",
-        "mention": {"id": "m8", "start": 86, "end": 93, "text": "Cotonou"},
+        "mention": "m8",
         "value": None,
+        "start": 86,
+        "end": 93,
+        "text": "Cotonou",
+        "entity_type": "GPE",
+        "entity_name": "Cotonou",
+        "mention_kind": "NAM",
+        "value_type": None,
+        "normalized": None,
     }
+    spans = [decode(features("spans"), r) for r in load(out, "spans", hf_cache)]
+    nested = {(s["start"], s["end"]) for row in spans for s in row["spans"] if s["kind"] == "NAM"}
+    assert {(0, 2), (14, 21), (72, 74), (86, 93), (117, 122)} <= nested
 
 
 def test_task_configs_say_what_the_records_say(
@@ -303,10 +388,11 @@ def test_task_configs_say_what_the_records_say(
     configs = ("events", "quotes", "entities")
     loaded = {c: [decode(features(c), r) for r in load(out, c, hf_cache)] for c in configs}
     for i, r in enumerate(records):
+        entities = {e.id: e for e in r.entities}
         mentions = {m.id: m for m in r.mentions}
         values = {v.id: v for v in r.values}
         for config in configs:
-            assert (loaded[config][i]["id"], loaded[config][i]["text"]) == (r.id, r.text)
+            assert (loaded[config][i]["article_id"], loaded[config][i]["text"]) == (r.id, r.text)
         for got, ev in zip(loaded["events"][i]["events"], r.events, strict=True):
             assert (got["id"], got["type"], got["mode"], got["context"], got["realis"]) == (
                 ev.id, ev.type, ev.mode, ev.context, ev.realis,
@@ -315,19 +401,29 @@ def test_task_configs_say_what_the_records_say(
             for a, arg in zip(got["arguments"], ev.arguments, strict=True):
                 assert a["role"] == arg.role
                 if isinstance(arg, EntityArgument):
-                    filler = (arg.entity, ref(mentions[arg.mention]), None)
-                    assert (a["entity"], a["mention"], a["value"]) == filler
+                    m, e = mentions[arg.mention], entities[arg.entity]
+                    assert (a["entity"], a["mention"], a["value"]) == (arg.entity, arg.mention, None)
+                    assert (a["entity_type"], a["entity_name"], a["mention_kind"]) == (e.type, e.name, m.kind)
+                    assert (a["value_type"], a["normalized"]) == (None, None)
+                    filler: Any = m
                 else:
                     v = values[arg.value]
-                    assert (a["entity"], a["mention"]) == (None, None)
-                    assert a["value"] == {**ref(v), "type": v.type, "normalized": v.normalized}
-        names = {e.id: e.name for e in r.entities}
+                    assert (a["entity"], a["mention"], a["value"]) == (None, None, arg.value)
+                    assert (a["value_type"], a["normalized"]) == (v.type, v.normalized)
+                    assert (a["entity_type"], a["entity_name"], a["mention_kind"]) == (None, None, None)
+                    filler = v
+                assert {k: a[k] for k in ("start", "end", "text")} == span(filler)
+                assert r.text[a["start"] : a["end"]] == a["text"]
         for got, q in zip(loaded["quotes"][i]["quotes"], r.quotes, strict=True):
             assert (got["id"], got["kind"], got["speaker"]) == (q.id, q.kind, q.speaker)
             assert got["content"] == [span(c) for c in q.content]
             assert got["cue"] == span(q.cue)
-            assert got["speaker_name"] == (names[q.speaker] if q.speaker else None)
-            assert got["speaker_mention"] == ref(mentions.get(q.speaker_mention or ""))
+            speaker = entities.get(q.speaker or "")
+            assert got["speaker_name"] == (speaker.name if speaker else None)
+            assert got["speaker_type"] == (speaker.type if speaker else None)
+            assert got["speaker_mention"] == q.speaker_mention
+            said = span(mentions.get(q.speaker_mention or "")) or dict.fromkeys(("start", "end", "text"))
+            assert (got["speaker_start"], got["speaker_end"], got["speaker_text"]) == tuple(said.values())
         for got, e in zip(loaded["entities"][i]["entities"], r.entities, strict=True):
             assert (got["id"], got["type"], got["name"], got["wikidata"], got["sector"]) == (
                 e.id, e.type, e.name, e.wikidata, e.sector,
@@ -454,7 +550,7 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
         a = pq.read_table(tmp_path / "one" / data_file(config))
         b = pq.read_table(tmp_path / "two" / data_file(config))
         assert a.equals(b, check_metadata=True)
-    assert first.num_rows == {"articles": 2, "ner": 10, "events": 2, "quotes": 2, "entities": 2}
+    assert first.num_rows == {"articles": 2, "ner": 10, "spans": 10, "events": 2, "quotes": 2, "entities": 2}
     assert first.records == 2
     assert first.warnings == ()
 

@@ -120,19 +120,19 @@ def test_record_sets_mirror_the_features(out: Path) -> None:
             assert field["@id"] == f"{config}/{field['name']}"
     tags = next(f for f in record_sets["ner"]["field"] if f["name"] == "ner_tags")
     assert tags["description"].startswith("Class label id; names: 0 O, 1 B-PER, 2 I-PER,")
-    mention_start = next(
+    filler_start = next(
         sub
         for f in record_sets["events"]["field"]
         if f["name"] == "events"
         for arg in f["subField"]
         if arg["name"] == "arguments"
         for sub in arg["subField"]
-        if sub["name"] == "mention"
-    )["subField"][1]
-    assert mention_start["source"] == {
+        if sub["name"] == "start"
+    )
+    assert filler_start["source"] == {
         "fileObject": {"@id": "parquet-events"},
         "extract": {"column": "events"},
-        "transform": [{"jsonPath": "arguments"}, {"jsonPath": "mention"}, {"jsonPath": "start"}],
+        "transform": [{"jsonPath": "arguments"}, {"jsonPath": "start"}],
     }
 
 

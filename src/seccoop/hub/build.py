@@ -8,10 +8,10 @@ written into a temporary folder next to the output folder and swapped in at the 
 failed build leaves the previous output as it was. The same records always give the same
 bytes; `check_build` relies on that to report stale output.
 
-Configs: ``articles`` (default; the whole record, label values as strings exactly as in the
-JSON), ``ner`` (one row per sentence, IOB2 tags over the outermost name mentions), ``events``,
-``quotes`` and ``entities`` (one row per article each, labels as ``ClassLabel``). Features
-are declared here, from the ontology, never inferred from the data.
+Configs (described in :mod:`seccoop.hub.configs`): ``articles`` (default; the whole record),
+``ner`` and ``spans`` (one row per sentence), ``events``, ``quotes`` and ``entities`` (one row
+per article each); every closed vocabulary is a ``ClassLabel``. Features are declared from the
+ontology, never inferred from the data.
 
 `datasets` is imported inside functions, so importing this module stays cheap.
 """
@@ -145,7 +145,50 @@ def _ner_rows(record: Record, file: str) -> list[Row]:
     return out
 
 
+def _spans_rows(record: Record) -> list[Row]:
+    entities = {e.id: e for e in record.entities}
+    out: list[Row] = []
+    for sentence in sorted(record.sentences, key=lambda s: (s.start, s.end)):
+        tokens = tokenize(record.text, sentence.start, sentence.end)
+        first = {t.start: i for i, t in enumerate(tokens)}
+        after_last = {t.end: i + 1 for i, t in enumerate(tokens)}
+        inside = sorted(
+            (m for m in record.mentions if sentence.start <= m.start and m.end <= sentence.end),
+            key=lambda m: (m.start, -m.end, m.id),
+        )
+        out.append(
+            {
+                "article_id": record.id,
+                "sentence_id": sentence.id,
+                **_span(sentence),
+                "tokens": [t.text for t in tokens],
+                "token_starts": [t.start for t in tokens],
+                "token_ends": [t.end for t in tokens],
+                "spans": [
+                    {
+                        **_ref(m),
+                        "token_start": first.get(m.start),
+                        "token_end": after_last.get(m.end),
+                        "kind": m.kind,
+                        "entity": m.entity,
+                        "entity_type": entities[m.entity].type,
+                        "entity_name": entities[m.entity].name,
+                    }
+                    for m in inside
+                ],
+            }
+        )
+    return out
+
+
+_NO_FILLER: Row = dict.fromkeys(
+    ("entity", "mention", "value", "entity_type", "entity_name", "mention_kind", "value_type", "normalized")
+)
+
+
 def _events_row(record: Record) -> Row:
+    """The events of a record; each argument keeps the record's ids and carries its filler."""
+    entities = {e.id: e for e in record.entities}
     mentions = {m.id: m for m in record.mentions}
     values = {v.id: v for v in record.values}
     events = []
@@ -153,13 +196,24 @@ def _events_row(record: Record) -> Row:
         arguments = []
         for arg in event.arguments:
             if isinstance(arg, EntityArgument):
-                filler: Row = {"entity": arg.entity, "mention": _ref(mentions[arg.mention]), "value": None}
+                mention, entity = mentions[arg.mention], entities[arg.entity]
+                filler: Row = {
+                    **_NO_FILLER,
+                    "entity": arg.entity,
+                    "mention": arg.mention,
+                    **_span(mention),
+                    "entity_type": entity.type,
+                    "entity_name": entity.name,
+                    "mention_kind": mention.kind,
+                }
             else:
                 value = values[arg.value]
                 filler = {
-                    "entity": None,
-                    "mention": None,
-                    "value": {**_ref(value), "type": value.type, "normalized": value.normalized},
+                    **_NO_FILLER,
+                    "value": arg.value,
+                    **_span(value),
+                    "value_type": value.type,
+                    "normalized": value.normalized,
                 }
             arguments.append({"role": arg.role, **filler})
         events.append(
@@ -169,29 +223,37 @@ def _events_row(record: Record) -> Row:
                 "mode": event.mode,
                 "context": list(event.context),
                 "realis": event.realis,
+                # issue 11: the event's coreference `cluster` goes here (and in `features`)
                 "trigger": _span(event.trigger),
                 "arguments": arguments,
             }
         )
-    return {"id": record.id, "text": record.text, "events": events}
+    return {"article_id": record.id, "text": record.text, "events": events}
 
 
 def _quotes_row(record: Record) -> Row:
-    names = {e.id: e.name for e in record.entities}
+    entities = {e.id: e for e in record.entities}
     mentions = {m.id: m for m in record.mentions}
-    quotes = [
-        {
-            "id": q.id,
-            "kind": q.kind,
-            "content": [_span(part) for part in q.content],
-            "cue": _span(q.cue) if q.cue is not None else None,
-            "speaker": q.speaker,
-            "speaker_name": names[q.speaker] if q.speaker is not None else None,
-            "speaker_mention": (_ref(mentions[q.speaker_mention]) if q.speaker_mention is not None else None),
-        }
-        for q in record.quotes
-    ]
-    return {"id": record.id, "text": record.text, "quotes": quotes}
+    quotes = []
+    for q in record.quotes:
+        speaker = entities[q.speaker] if q.speaker is not None else None
+        mention = mentions[q.speaker_mention] if q.speaker_mention is not None else None
+        quotes.append(
+            {
+                "id": q.id,
+                "kind": q.kind,
+                "content": [_span(part) for part in q.content],
+                "cue": _span(q.cue) if q.cue is not None else None,
+                "speaker": q.speaker,
+                "speaker_mention": q.speaker_mention,
+                "speaker_name": speaker.name if speaker else None,
+                "speaker_type": speaker.type if speaker else None,
+                "speaker_start": mention.start if mention else None,
+                "speaker_end": mention.end if mention else None,
+                "speaker_text": mention.text if mention else None,
+            }
+        )
+    return {"article_id": record.id, "text": record.text, "quotes": quotes}
 
 
 def _entities_row(record: Record) -> Row:
@@ -206,7 +268,7 @@ def _entities_row(record: Record) -> Row:
         }
         for e in record.entities
     ]
-    return {"id": record.id, "text": record.text, "entities": entities}
+    return {"article_id": record.id, "text": record.text, "entities": entities}
 
 
 def _rows(config: str, items: Sequence[tuple[Record, str]]) -> list[Row]:
@@ -215,6 +277,8 @@ def _rows(config: str, items: Sequence[tuple[Record, str]]) -> list[Row]:
         return [_article_row(r) for r, _ in items]
     if config == "ner":
         return [row for r, file in items for row in _ner_rows(r, file)]
+    if config == "spans":
+        return [row for r, _ in items for row in _spans_rows(r)]
     if config == "events":
         return [_events_row(r) for r, _ in items]
     if config == "quotes":
@@ -382,8 +446,9 @@ def check_build(
 ) -> list[str]:
     """Rebuild into a temporary folder and list how ``out_dir`` differs, as "path: reason".
 
-    An empty list means the committed build is up to date. Raises `BuildError` when the
-    records cannot be built.
+    An empty list means the committed build is up to date and names the package version, as the
+    top versioned section of CHANGELOG.md does (`seccoop.hub.metadata.release_drift`). Raises
+    `BuildError` when the records cannot be built.
     """
     agreement = _default_side_file(articles_dir, "agreement.json", agreement)
     baselines = _default_side_file(articles_dir, "baselines.json", baselines)
@@ -400,7 +465,12 @@ def check_build(
                 drift.append(f"{rel}: not produced by the build")
             elif not _same_content(rel, fresh / rel, out_dir / rel):
                 drift.append(f"{rel}: differs")
-    return drift
+    from seccoop.hub.metadata import release_drift
+
+    # The release rule: package version, CHANGELOG.md, card and Croissant name one version.
+    reported = {line.split(":", 1)[0] for line in drift}
+    release = release_drift(out_dir) if out_dir.is_dir() else []
+    return drift + [line for line in release if line.split(":", 1)[0] not in reported]
 
 
 _SIZE_LINE = re.compile(r"^\s*(num_bytes|download_size|dataset_size): \d+$", re.MULTILINE)

@@ -2,15 +2,18 @@
 
 The YAML front matter is assembled with `huggingface_hub.DatasetCardData` and filled with the
 ``configs`` and ``dataset_info`` blocks by the same `datasets` helpers that ``push_to_hub``
-uses, so the Hub and `datasets.load_dataset` read exactly what the build wrote. The body (tasks,
-fields, example rows, statistics, annotation process, agreement, baselines, limitations,
-licensing, citation, version history) is computed from the data: nothing in it is typed by
-hand per release, and nothing depends on the time of the build, so the card is reproducible.
+uses, so the Hub and `datasets.load_dataset` read exactly what the build wrote. The body follows
+the Hub's dataset card template (summary, tasks and leaderboards, languages, structure, creation,
+personal and sensitive information, considerations, licensing, citation, contributions); field
+meanings come from the record's JSON Schema (:func:`seccoop.hub.configs.field_descriptions`),
+facts from the records, links and release data from :mod:`seccoop.hub.metadata`. Nothing depends
+on the time of the build, so the card is reproducible.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -24,17 +27,22 @@ from seccoop.hub.configs import (
     SPLIT,
     BuildError,
     ConfigTable,
+    feature_paths,
+    field_descriptions,
     outermost_names,
 )
+from seccoop.hub.metadata import ProjectMetadata, project_metadata
 from seccoop.hub.stats import article_stats
 from seccoop.record.io import write_text_atomic
-from seccoop.record.models import EntityArgument, Record
+from seccoop.record.models import ANNOTATION_STATUSES, EntityArgument, Record
 from seccoop.record.ontology import load_ontology
 from seccoop.record.tokens import tokenize
 
 __all__ = [
     "ANNOTATION_LICENSE",
     "CONFIG_SUMMARIES",
+    "EXAMPLES",
+    "LICENSE_NAME",
     "PRETTY_NAME",
     "card_data",
     "render_card",
@@ -43,6 +51,16 @@ __all__ = [
 ]
 
 TASK_CATEGORIES = ("token-classification",)
+# The annotations are CC BY 4.0, the article texts are not licensed by the project: the Hub's
+# documented way for a licence outside its list is `license: other` with a name and details.
+LICENSE_NAME = "cc-by-4.0-annotations-texts-not-relicensed"
+LICENSE_DETAILS = (
+    "The annotations (every field except the article texts, and every config built from them) are "
+    "licensed CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/). The article texts belong "
+    "to their publishers; SecCoop News claims and grants no licence for them: they are included "
+    "unchanged for research on information extraction, and whoever reuses them must make sure "
+    "their use is allowed."
+)
 TASK_IDS = ("named-entity-recognition", "coreference-resolution")
 TAGS = ("event-extraction", "quote-attribution", "plover", "news", "africa", "security-cooperation")
 # The Hub's size buckets (huggingface/datasets src/datasets/utils/resources/size_categories.json).
@@ -68,6 +86,13 @@ _TASKS = (
         "SemEval-2013 strict, exact, partial and type modes (as nervaluate defines them) over all "
         "names, nested ones included, at character offsets, and the CoNLL span F1 over the IOB2 "
         "tags of this config (outermost names only).",
+    ),
+    (
+        "Nested NER and mention detection",
+        "spans",
+        "Every name (nested ones included), nominal and pronoun as a typed character span. "
+        "`seccoop score --task ner` scores all names at character offsets, nested ones "
+        "included; mention detection (all kinds, exact spans) is reported by `--task entities`.",
     ),
     (
         "Entity mentions and coreference",
@@ -114,7 +139,9 @@ def card_data(tables: Sequence[ConfigTable]) -> Any:
 
     data = DatasetCardData(
         pretty_name=PRETTY_NAME,
-        license=ANNOTATION_LICENSE,
+        license="other",
+        license_name=LICENSE_NAME,
+        license_details=LICENSE_DETAILS,
         language=["en"],
         task_categories=list(TASK_CATEGORIES),
         task_ids=list(TASK_IDS),
@@ -146,22 +173,6 @@ def card_data(tables: Sequence[ConfigTable]) -> Any:
 
 
 # ---------------------------------------------------------------- body helpers
-
-
-def _feature_lines(feature: Any, path: str = "") -> Iterable[tuple[str, str]]:
-    from datasets import ClassLabel, List, Value
-
-    if isinstance(feature, dict):
-        for name, sub in feature.items():
-            yield from _feature_lines(sub, f"{path}.{name}" if path else name)
-    elif isinstance(feature, List):
-        yield from _feature_lines(feature.feature, f"{path}[]")
-    elif isinstance(feature, ClassLabel):
-        yield path, f"class label ({feature.num_classes}): {', '.join(feature.names)}"
-    elif isinstance(feature, Value):
-        yield path, feature.dtype
-    else:
-        yield path, type(feature).__name__
 
 
 def _shorten(value: Any, width: int = 100, scalars: int = 12, objects: int = 2) -> Any:
@@ -288,7 +299,7 @@ def _statistics(records: Sequence[Record], tables: Sequence[ConfigTable]) -> lis
         ["entities (clusters)", sum(entity_types.values()), _counts(entity_types, ont.entity_types)],
         ["mentions", sum(mention_kinds.values()), _counts(mention_kinds, ont.mention_kinds)],
         ["names tagged in `ner`", sum(names.values()), _counts(names, ont.entity_types)],
-        ["nested names (only in `entities`)", nested, ""],
+        ["nested names (in `spans` and `entities`, not in `ner`)", nested, ""],
         ["values", sum(value_types.values()), _counts(value_types, ont.value_types)],
         ["events", n_events, _counts(event_types, ont.event_types)],
         ["event realis", n_events, _counts(realis, ont.realis)],
@@ -315,6 +326,7 @@ def _configs_section(tables: Sequence[ConfigTable]) -> list[str]:
     lines: list[str] = []
     for t in tables:
         default = " (default)" if t.config == DEFAULT_CONFIG else ""
+        meanings = field_descriptions(t.config)
         lines += [
             f"### `{t.config}`{default}",
             "",
@@ -323,68 +335,332 @@ def _configs_section(tables: Sequence[ConfigTable]) -> list[str]:
             f"File: `{t.path}`, {_plural(t.num_rows, 'row')}. Load it with "
             f'`load_dataset("dataset/hf", "{t.config}", split="{SPLIT}")`.',
             "",
-            *_table(["field", "type"], ([f"`{p}`", kind] for p, kind in _feature_lines(t.features))),
+            *_table(
+                ["field", "type", "meaning"],
+                ([f"`{p}`", _kind(f), meanings.get(p, "")] for p, f in feature_paths(t.features)),
+            ),
             "",
         ]
+        if t.config in EXAMPLES:
+            purpose, code = EXAMPLES[t.config]
+            lines += [f"{purpose}", "", "```python", code.rstrip("\n"), "```", ""]
         if t.rows:
             example = _json(_shorten(t.rows[0]))
             lines += [
-                "Example (the first row, shortened; class labels shown by name, `load_dataset` "
-                "returns their integer ids, which `features[...].int2str` turns back into names):",
+                "<details><summary>The first row, shortened (class labels shown by name; "
+                "<code>load_dataset</code> returns their integer ids)</summary>",
                 "",
                 "```json",
                 example,
                 "```",
                 "",
+                "</details>",
+                "",
             ]
     return lines
 
 
-_STATUSES = ("adjudicated", "double-annotated", "single", "draft")
+def _kind(feature: Any) -> str:
+    from datasets import ClassLabel, Value
+
+    if isinstance(feature, ClassLabel):
+        return f"class label ({feature.num_classes}): {', '.join(feature.names)}"
+    if isinstance(feature, Value):
+        return str(feature.dtype)
+    return type(feature).__name__
+
+
+# ---------------------------------------------------------------- examples, one per config
+
+# Short runnable experiments, one per config; tests/test_card_examples.py extracts them from the
+# generated card and runs them against the built dataset, offline, from a fresh cache.
+EXAMPLES: dict[str, tuple[str, str]] = {
+    "articles": (
+        "Whole records: every offset indexes `text`; class label ids turn back into the JSON's strings.",
+        """\
+from datasets import load_dataset
+
+articles = load_dataset("dataset/hf", "articles", split="test")
+kind = articles.features["mentions"].feature["kind"]
+record = articles[0]
+for mention in record["mentions"][:5]:
+    assert record["text"][mention["start"] : mention["end"]] == mention["text"]
+    print(mention["id"], kind.int2str(mention["kind"]), mention["text"])
+""",
+    ),
+    "ner": (
+        "Token classification: tokens and IOB2 tags, with the label names a model head needs.",
+        """\
+from datasets import load_dataset
+
+ner = load_dataset("dataset/hf", "ner", split="test")
+names = ner.features["ner_tags"].feature.names
+id2label = dict(enumerate(names))  # e.g. for AutoModelForTokenClassification
+row = next(r for r in ner if any(r["ner_tags"]))
+print([(token, id2label[tag]) for token, tag in zip(row["tokens"], row["ner_tags"]) if tag])
+assert len(row["tokens"]) == len(row["ner_tags"]) == len(row["token_starts"])
+""",
+    ),
+    "spans": (
+        "Nested NER and mention detection: every name, nominal and pronoun as a typed character span.",
+        """\
+from datasets import load_dataset
+
+spans = load_dataset("dataset/hf", "spans", split="test")
+feature = spans.features["spans"].feature
+gold = {
+    (row["article_id"], s["start"], s["end"], feature["entity_type"].int2str(s["entity_type"]))
+    for row in spans
+    for s in row["spans"]
+    if feature["kind"].int2str(s["kind"]) == "NAM"
+}
+nested = {g for g in gold if any(o != g and o[0] == g[0] and o[1] <= g[1] and g[2] <= o[2] for o in gold)}
+print(len(gold), "names, of which", len(nested), "nested in another name")
+""",
+    ),
+    "events": (
+        "Event extraction: triggers with types, and each argument's role, span and filler type, no join.",
+        """\
+from datasets import load_dataset
+
+events = load_dataset("dataset/hf", "events", split="test")
+event = events.features["events"].feature
+argument = event["arguments"].feature
+for row in events.select(range(1)):
+    for ev in row["events"][:3]:
+        print(event["type"].int2str(ev["type"]), repr(ev["trigger"]["text"]))
+        for arg in ev["arguments"]:
+            if arg["entity"] is not None:
+                filler = argument["entity_type"].int2str(arg["entity_type"])
+            else:
+                filler = argument["value_type"].int2str(arg["value_type"])
+            print("   ", argument["role"].int2str(arg["role"]), repr(arg["text"]), filler)
+            assert row["text"][arg["start"] : arg["end"]] == arg["text"]
+""",
+    ),
+    "quotes": (
+        "Quote attribution: content, cue and speaker (name, type and the mention the cue attaches to).",
+        """\
+from datasets import load_dataset
+
+quotes = load_dataset("dataset/hf", "quotes", split="test")
+quote = quotes.features["quotes"].feature
+for row in quotes:
+    for q in row["quotes"][:2]:
+        content = " … ".join(part["text"] for part in q["content"])
+        speaker = q["speaker_name"] or "(no speaker)"
+        if q["speaker_type"] is not None:
+            speaker += " / " + quote["speaker_type"].int2str(q["speaker_type"])
+        print(quote["kind"].int2str(q["kind"]), speaker, "<-", content[:60])
+""",
+    ),
+    "entities": (
+        "Coreference: clusters of mentions as character spans, the input of MUC, B-cubed and CEAF-e.",
+        """\
+from datasets import load_dataset
+
+entities = load_dataset("dataset/hf", "entities", split="test")
+row = entities[0]
+clusters = [[(m["start"], m["end"]) for m in e["mentions"]] for e in row["entities"]]
+largest = max(row["entities"], key=lambda e: len(e["mentions"]))
+print(largest["name"], [m["text"] for m in largest["mentions"]])
+assert sum(map(len, clusters)) == len({span for cluster in clusters for span in cluster})
+""",
+    ),
+}
+
+
+# ---------------------------------------------------------------- body sections (creation, people)
+
+
+_STATUSES = tuple(reversed(ANNOTATION_STATUSES))  # most checked first
 
 
 def _annotation_section(records: Sequence[Record]) -> list[str]:
     status: Counter[str] = Counter(r.annotation.status for r in records)
+    twice = sum(1 for r in records if len(r.annotation.annotators) >= 2)
+    adjudicated = sum(
+        1 for r in records if r.annotation.status == "adjudicated" and r.annotation.adjudicator is not None
+    )
     annotators = sorted({a for r in records for a in r.annotation.annotators})
     adjudicators = sorted({r.annotation.adjudicator for r in records if r.annotation.adjudicator})
+    n = len(records)
     return [
-        "Every article is annotated by two annotators working independently from the annotation "
-        "guidelines (`dataset/GUIDELINES.md`); an adjudicator then compares the two versions and "
-        "settles every disagreement (each case is listed in `dataset/AGREEMENT.md`), and the "
-        "validator (`seccoop validate`) checks each record (offsets, surfaces, references, ontology "
-        "rules) before it is merged.",
+        "Annotators work from the annotation guidelines (`dataset/GUIDELINES.md`); when an article "
+        "is annotated twice, the two passes are made independently and an adjudicator settles "
+        "every disagreement (each case is listed in `dataset/AGREEMENT.md`). The validator "
+        "(`seccoop validate`) checks each record (offsets, surfaces, references, ontology rules) "
+        "before it is merged.",
         "",
-        "**Who annotated, honestly:** for this release both annotation passes, the adjudication and a "
+        f"From the records of this build: {twice} of {_plural(n, 'article')} name two or more "
+        f"annotators, and {adjudicated} of {n} are adjudicated. Status of each record: "
+        + ", ".join(f"{name} {status[name]}" for name in _STATUSES if status[name])
+        + " (per article in the table above).",
+        "",
+        "**Who annotated, honestly:** the records name the annotators "
+        + (", ".join(f"`{a}`" for a in annotators) or "(none)")
+        + " and the adjudicator "
+        + (", ".join(f"`{a}`" for a in adjudicators) or "(none)")
+        + ". These are role names, not people. As `dataset/AGREEMENT.md` records, for this release "
+        "both annotation passes, the adjudication (the role recorded as the adjudicator) and a "
         "later consistency review were made by separate sessions of an AI language model working "
         "only from the guidelines and the texts, not by human annotators (hence "
-        "`annotations_creators: machine-generated`). "
-        "Two instances of one model share biases, so the agreement below is an upper bound on what "
-        "two human annotators would reach; a human review of the adjudicated records is planned.",
+        "`annotations_creators: machine-generated`). Two instances of one model share biases, so "
+        "the agreement below is an upper bound on what two human annotators would reach; a human "
+        "review of the adjudicated records is planned.",
+    ]
+
+
+_HANDLE = re.compile(r"(?<![\w.])@[A-Za-z0-9_]{2,}")
+
+
+def _personal_section(records: Sequence[Record]) -> list[str]:
+    people = sum(1 for r in records for e in r.entities if e.type == "PER")
+    linked = sum(1 for r in records for e in r.entities if e.type == "PER" and e.wikidata)
+    quoted = sum(
+        1
+        for r in records
+        for q in r.quotes
+        if q.speaker is not None and any(e.id == q.speaker and e.type == "PER" for e in r.entities)
+    )
+    handles = sum(1 for r in records if _HANDLE.search(r.text))
+    bylines = sum(1 for r in records if r.byline)
+    return [
+        f"The texts are published news and name people: {people} PER "
+        f"{'entity' if people == 1 else 'entities'} "
+        f"(clusters, counted per article), {linked} of them linked to Wikidata; {quoted} "
+        "quotes are attributed to a person. The people named are those the articles report on, "
+        "quote or credit.",
         "",
-        "Status of the records in this build: "
-        + ", ".join(f"{name} {status[name]}" for name in _STATUSES if status[name])
-        + f". Annotators: {', '.join(annotators) or 'none recorded'}; adjudicators: "
-        f"{', '.join(adjudicators) or 'none recorded'}.",
+        f"- {handles} of {_plural(len(records), 'text')} "
+        + ("contains" if handles == 1 else "contain")
+        + " a social-media handle (`@name`), kept because the texts are stored unchanged.",
+        f"- {bylines} of {_plural(len(records), 'record')} "
+        + ("names" if bylines == 1 else "name")
+        + " an author in `byline`.",
+        "- No other personal data is collected: no annotator data (the annotators are AI-model "
+        "sessions) and no data about readers. The annotations describe what the articles say "
+        "about people; they are not verified facts about them.",
+        "",
+        "Names, quotes and Wikidata links of public figures can be misused to build profiles; the "
+        "corpus is meant for research on information extraction.",
+    ]
+
+
+_ARTICLE_COUNTS = ("sentences", "mentions", "events", "quotes")
+
+
+def _articles_table(records: Sequence[Record]) -> list[str]:
+    return [
+        "One row per article, from the records: the seed file the text comes from, what the text "
+        "states about its date and publisher (– where it states nothing: nothing is invented), the "
+        "annotation status, and counts.",
+        "",
+        *_table(
+            ["id", "source seed", "published", "publisher", "status", *_ARTICLE_COUNTS],
+            (
+                [
+                    f"`{r.id}`",
+                    f"`{r.source.path}`",
+                    r.published,
+                    r.publisher,
+                    r.annotation.status,
+                    len(r.sentences),
+                    len(r.mentions),
+                    len(r.events),
+                    len(r.quotes),
+                ]
+                for r in records
+            ),
+        ),
     ]
 
 
 def _limitations(records: Sequence[Record]) -> list[str]:
     publishers = sorted({r.publisher for r in records if r.publisher})
-    outlets = ", ".join(publishers) if publishers else "not named in the texts"
+    named = sum(1 for r in records if r.publisher)
+    if not publishers:
+        outlets = "no record names its outlet"
+    elif named < len(records):
+        outlets = (
+            f"{named} of {_plural(len(records), 'record')} {'names its' if named == 1 else 'name their'} "
+            f"outlet: {', '.join(publishers)}; the other texts name none"
+        )
+    else:
+        outlets = f"the records name the outlets: {', '.join(publishers)}"
     return [
         f"- **Size.** {_plural(len(records), 'article')}: enough to test an extraction system end "
         "to end and to compare systems on exact, checked spans; far too few to train one or "
         "to support claims about news coverage in general.",
-        f"- **Perspective.** The texts report the views of their outlets ({outlets}) and of the "
-        "people and institutions they quote. The events and quotes annotated are what the "
-        "articles say, not verified facts, and the choice of articles reflects what these outlets "
-        "chose to cover.",
+        "- **Perspective.** The texts report the views of their outlets and of the people and "
+        f"institutions they quote ({outlets}). The events and quotes annotated are what the "
+        "articles say, not verified facts, and the choice of articles reflects what was covered "
+        "and collected, not a sample of the news.",
         "- **Language.** English only; security cooperation in Africa is also reported in French, "
         "Portuguese, Arabic, Swahili and other languages, which this corpus does not cover.",
         "- **Annotation scheme.** Entity types follow ACE with a PROGRAM extension, events follow "
         "PLOVER with SecCoop's own argument roles; systems trained on other schemes will disagree "
         "with the gold at the edges.",
+        "- **Annotators.** AI-model sessions, not people (see Annotations); the gold may share the "
+        "blind spots of the model that made it.",
     ]
+
+
+_URL_LABELS = (
+    ("Homepage", "homepage"),
+    ("Repository", "repository"),
+    ("Issues", "issues"),
+    ("Contact", "contact"),
+)
+
+
+def _links(meta: ProjectMetadata) -> list[str]:
+    urls = {k.lower(): v for k, v in meta.urls.items()}
+    return [f"- **{label}:** {urls[key]}" for label, key in _URL_LABELS if key in urls]
+
+
+def _citation(meta: ProjectMetadata) -> list[str]:
+    urls = {k.lower(): v for k, v in meta.urls.items()}
+    url = urls.get("homepage") or urls.get("repository")
+    fields = [
+        f"  title   = {{{PRETTY_NAME}: a checked corpus of news about security cooperation in Africa}},",
+        "  author  = {{SecCoop News contributors}},",
+        *([f"  year    = {{{meta.year}}},"] if meta.year else []),
+        f"  version = {{{meta.version}}},",
+        *([f"  url     = {{{url}}},"] if url else []),
+        f"  note    = {{Version {meta.version}" + ("" if meta.release_date else ", not yet released") + "}",
+    ]
+    return ["```bibtex", "@misc{seccoop_news,", *fields, "}", "```"]
+
+
+def _compatibility(meta: ProjectMetadata) -> list[str]:
+    floor = meta.datasets_floor
+    return [
+        "Every config is Parquet with its features (class label names included) in the card's "
+        "`dataset_info` and in the Parquet schema metadata, so `datasets.load_dataset` needs no "
+        "loading script and works offline on a local copy.",
+        "",
+        (
+            f"Supported `datasets` versions: {floor} and later (the `seccoop` package declares "
+            f"`datasets>={floor}`). {COMPATIBILITY_NOTE}"
+            if floor
+            else COMPATIBILITY_NOTE
+        ),
+    ]
+
+
+# The result of `python scripts/compat.py` (a script, since it installs packages from PyPI),
+# recorded by hand when the script is rerun: which `datasets` releases load every config.
+COMPATIBILITY_NOTE = (
+    "`python scripts/compat.py --versions 2.21.0 3.6.0 4.0.0 5.2.0` (each in a fresh virtual "
+    "environment, offline, from a fresh cache) found: with 4.0.0 and 5.2.0 every config loads "
+    "with the card's features, and so do the Parquet files alone "
+    '(`load_dataset("parquet", data_files=...)`). With 2.21.0 and 3.6.0 every config loads '
+    "through the card (its `dataset_info` features are used) with the same rows, but the "
+    "Parquet files alone do not: their schema metadata uses the `List` feature type of "
+    "`datasets` 4 (3.6.0: `Feature type 'List' not found`). 2.14.0 does not import with the "
+    "pyarrow that pip installs today. Hence the floor: `datasets>=4.0`."
+)
 
 
 def render_card(
@@ -395,13 +671,14 @@ def render_card(
     baselines: Path | None,
 ) -> str:
     """The whole card: YAML front matter, then the Markdown body."""
-    from seccoop import __version__
-
+    meta = project_metadata()
     yaml = card_data(tables).to_yaml()
     by_config: Mapping[str, ConfigTable] = {t.config: t for t in tables}
     agreement_data = _read_json(agreement)
     baseline_data = _read_json(baselines)
     n = len(records)
+    links = _links(meta)
+    released = f", released {meta.release_date}" if meta.release_date else " (not yet released)"
     lines = [
         "---",
         yaml,
@@ -414,6 +691,8 @@ def render_card(
         "clusters, Wikidata links where confirmed), value expressions (dates, money, quantities), PLOVER "
         "events with arguments, and quotes with cue and speaker, all at exact character offsets.",
         "",
+        f"**Version:** {meta.version}{released}. " + SECTIONS_NOTE,
+        "",
         "## Dataset summary",
         "",
         "One JSON record per article is the source of truth; this dataset is built from those "
@@ -423,13 +702,14 @@ def render_card(
         "```python",
         "from datasets import load_dataset",
         "",
-        "# from a clone of the repository; offline",
+        "# from a local copy (a clone, or a download of the Hub repository); offline",
         f'articles = load_dataset("dataset/hf", split="{SPLIT}")  # the default config',
         f'ner = load_dataset("dataset/hf", "ner", split="{SPLIT}")',
         'print(ner.features["ner_tags"].feature.names[:3])  # class label ids -> names',
         "```",
         "",
-        "## Supported tasks and scoring",
+        *(["Links:", "", *links, ""] if links else []),
+        "## Supported tasks and leaderboards",
         "",
         "Predictions (JSON Lines, one object per article, spans with offsets or by their text) "
         "are scored against the gold records with `seccoop score --task <task> --predictions "
@@ -440,39 +720,7 @@ def render_card(
             ([task, f"`{config}`", how] for task, config, how in _TASKS if config in by_config),
         ),
         "",
-        "## Configurations and fields",
-        "",
-        *_configs_section(tables),
-        "## Statistics",
-        "",
-        *_statistics(records, tables),
-        "",
-        "## Data collection",
-        "",
-        "The article texts are news articles as published online, stored byte for byte as seed "
-        'files (with whatever page furniture, such as "Subscribe", the capture kept); a record '
-        "keeps the seed's path and SHA-256 and its `text` is the seed decoded as UTF-8, "
-        "unchanged. Title, publisher, byline, date and URL are filled only when the text itself "
-        "states them; nothing is invented. Zones that are not article body (headline, dateline, "
-        "captions, boilerplate) are marked.",
-        "",
-        "## Annotation process",
-        "",
-        *_annotation_section(records),
-        "",
-        "## Agreement",
-        "",
-        *(
-            [
-                "Inter-annotator agreement between the two independent annotations, before adjudication:",
-                "",
-                *_render_json(agreement_data),
-            ]
-            if agreement_data is not None
-            else ["Agreement figures are pending: they will be reported here once computed."]
-        ),
-        "",
-        "## Baselines",
+        "### Baselines",
         "",
         *(
             [
@@ -484,36 +732,112 @@ def render_card(
             else ["Baseline scores are pending: they will be reported here once computed."]
         ),
         "",
-        "## Limitations and biases",
+        "## Languages",
+        "",
+        "English (`en`), as published by the outlets; the texts are not translated or edited.",
+        "",
+        "## Dataset structure",
+        "",
+        "Offsets are Python string indices (Unicode code points) into the article text, "
+        "end-exclusive, and every span repeats its surface (`text[start:end] == span text`). "
+        "Ids are strings and mean the same in every config. Every closed vocabulary is a "
+        "`ClassLabel` with the same names in every config, the `articles` config included: "
+        "`load_dataset` returns integer ids, `features[...].int2str` (or `.names`) gives back the "
+        "label strings of the JSON records. A null value stays null (never a class id).",
+        "",
+        "### Compatibility",
+        "",
+        *_compatibility(meta),
+        "",
+        *_configs_section(tables),
+        "### Articles",
+        "",
+        *_articles_table(records),
+        "",
+        "### Statistics",
+        "",
+        *_statistics(records, tables),
+        "",
+        "## Dataset creation",
+        "",
+        "### Curation rationale",
+        "",
+        "The corpus is made to measure how well extraction systems recover security and defence "
+        "cooperation from news (who agrees to train, equip, visit or fight with whom, and who "
+        "says so). It is small and exact rather than large: every span is checked by code, the "
+        "guidelines follow established schemes (ACE entity types, PLOVER events), and every "
+        "config says what the records say, so that scores are reproducible.",
+        "",
+        "### Source data",
+        "",
+        "The article texts are news articles as published online, stored byte for byte as seed "
+        'files (with whatever page furniture, such as "Subscribe", the capture kept); a record '
+        "keeps the seed's path and SHA-256 and its `text` is the seed decoded as UTF-8, "
+        "unchanged. Title, publisher, byline, date and URL are filled only when the text itself "
+        "states them; nothing is invented (see the table of articles). Zones that are not article "
+        "body (headline, dateline, captions, boilerplate) are marked.",
+        "",
+        "### Annotations",
+        "",
+        *_annotation_section(records),
+        "",
+        "#### Agreement",
+        "",
+        *(
+            [
+                "Inter-annotator agreement between the two independent annotations, before adjudication:",
+                "",
+                *_render_json(agreement_data),
+            ]
+            if agreement_data is not None
+            else ["Agreement figures are pending: they will be reported here once computed."]
+        ),
+        "",
+        "### Personal and sensitive information",
+        "",
+        *_personal_section(records),
+        "",
+        "## Considerations for using the data",
+        "",
+        "### Limitations and biases",
         "",
         *_limitations(records),
         "",
-        "## Licensing",
+        "## Additional information",
+        "",
+        "### Licensing",
         "",
         "The annotations (every field of the records except `text`, and every config built from "
         "them) are released under the Creative Commons Attribution 4.0 International licence "
-        "(CC BY 4.0); the card's `license: cc-by-4.0` refers to them.",
+        "(CC BY 4.0).",
         "",
         "The article texts belong to their publishers. SecCoop News claims no licence for them and "
         "grants none: they are included unchanged only so that the annotations' offsets can be "
         "checked and used for research on information extraction. Anyone who reuses the texts is "
-        "responsible for making sure their use is allowed where they are.",
+        "responsible for making sure their use is allowed where they are. Because of this split, "
+        f"the card's metadata says `license: other` with `license_name: {LICENSE_NAME}` and "
+        "states the split in `license_details`.",
         "",
-        "## Citation",
+        "### Citation",
         "",
-        "```bibtex",
-        "@misc{seccoop_news,",
-        f"  title   = {{{PRETTY_NAME}: a checked corpus of news about security cooperation in Africa}},",
-        "  author  = {{SecCoop News contributors}},",
-        f"  note    = {{Version {__version__}}}",
-        "}",
-        "```",
+        *_citation(meta),
         "",
-        "## Version history",
+        "### Contributions",
         "",
-        f"- {__version__}: this build; {_plural(n, 'article')}, configs "
+        "Articles and corrections are contributed as records that pass `seccoop validate` "
+        "(the source repository's README and CONTRIBUTING.md give the steps); authors are credited "
+        "as SecCoop News contributors. "
+        + (
+            "Questions and corrections: see the links above."
+            if links
+            else "The project has not published a homepage, repository or contact address yet."
+        ),
+        "",
+        "### Version history",
+        "",
+        f"- {meta.version}: this build; {_plural(n, 'article')}, configs "
         + ", ".join(f"`{t.config}`" for t in tables)
-        + ".",
+        + ". The changes of every version are in the repository's CHANGELOG.md.",
         "",
     ]
     return "\n".join(lines)
@@ -531,3 +855,11 @@ def write_card(
     path = out_dir / "README.md"
     write_text_atomic(path, render_card(tables, records, agreement=agreement, baselines=baselines))
     return path
+
+
+SECTIONS_NOTE = (
+    "Counts, tables, field meanings and per-article facts below are generated from the records, "
+    "the record schema and the project metadata (`pyproject.toml`, CHANGELOG.md) by `seccoop build`. "
+    "Paths such as `dataset/GUIDELINES.md` and `dataset/hf` name files of the source repository "
+    "this dataset is built in, not files of the dataset folder itself."
+)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from seccoop.check.diagnostics import Finding
-from seccoop.record.models import Mention
+from seccoop.record.models import ANNOTATION_STATUSES, Mention
 from seccoop.record.ontology import load_ontology
 from seccoop.record.tokens import Token
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ANNOTATION_LICENSE",
+    "ANNOTATION_STATUSES",
     "CONFIGS",
     "CONFIG_SUMMARIES",
     "DEFAULT_CONFIG",
@@ -31,12 +32,15 @@ __all__ = [
     "Row",
     "check_config",
     "data_file",
+    "feature_paths",
     "features",
+    "field_descriptions",
     "iob2_tags",
+    "labels",
     "ner_labels",
     "outermost_names",
 ]
-CONFIGS: tuple[str, ...] = ("articles", "ner", "events", "quotes", "entities")
+CONFIGS: tuple[str, ...] = ("articles", "ner", "spans", "events", "quotes", "entities")
 
 
 DEFAULT_CONFIG = "articles"
@@ -93,20 +97,76 @@ def ner_labels() -> tuple[str, ...]:
     return ("O", *(f"{prefix}-{t}" for t in load_ontology().entity_types for prefix in ("B", "I")))
 
 
+def _labels(names: Iterable[str]) -> Any:
+    from datasets import ClassLabel
+
+    return ClassLabel(names=list(names))
+
+
+def labels() -> dict[str, Any]:
+    """Every closed vocabulary as a ``ClassLabel``, by name; each config uses these same ones."""
+    ont = load_ontology()
+    return {
+        "entity_type": _labels(ont.entity_types),
+        "sector": _labels(ont.org_sectors),
+        "mention_kind": _labels(ont.mention_kinds),
+        "value_type": _labels(ont.value_types),
+        "event_type": _labels(ont.event_types),
+        "mode": _labels(ont.modes),
+        "context": _labels(ont.contexts),
+        "realis": _labels(ont.realis),
+        "role": _labels(ont.roles),
+        "quote_kind": _labels(ont.quote_kinds),
+        "zone_kind": _labels(ont.zone_kinds),
+        "status": _labels(ANNOTATION_STATUSES),
+    }
+
+
 def features(config: str) -> Features:
-    """The declared ``datasets.Features`` of a config, built from the ontology."""
+    """The declared ``datasets.Features`` of a config, built from the ontology.
+
+    A field has one representation in every config that has it: a closed vocabulary is the same
+    ``ClassLabel`` everywhere (``articles`` included), an id is a string, a span is
+    ``start``/``end``/``text``. The task configs add, next to the ids, what the ids point to
+    (an argument's filler text, offsets, entity type and name), so they need no join.
+    """
     check_config(config)
     import datasets
 
-    ont = load_ontology()
     string, int32 = datasets.Value("string"), datasets.Value("int32")
-    List, ClassLabel = datasets.List, datasets.ClassLabel
+    List = datasets.List
+    lab = labels()
 
     def span(**extra: Any) -> dict[str, Any]:
         return {"start": int32, "end": int32, "text": string, **extra}
 
     def ref(**extra: Any) -> dict[str, Any]:
         return {"id": string, **span(), **extra}
+
+    def event(**arguments: Any) -> dict[str, Any]:
+        # issue 11: the event coreference `cluster` field goes after "realis"
+        return {
+            "id": string,
+            "type": lab["event_type"],
+            "mode": lab["mode"],
+            "context": List(lab["context"]),
+            "realis": lab["realis"],
+            "trigger": span(),
+            "arguments": List(
+                {"role": lab["role"], "entity": string, "mention": string, "value": string, **arguments}
+            ),
+        }
+
+    def quote(**speaker: Any) -> dict[str, Any]:
+        return {
+            "id": string,
+            "kind": lab["quote_kind"],
+            "content": List(span()),
+            "cue": span(),
+            "speaker": string,
+            "speaker_mention": string,
+            **speaker,
+        }
 
     if config == "articles":
         spec: dict[str, Any] = {
@@ -119,39 +179,26 @@ def features(config: str) -> Features:
             "published": string,
             "url": string,
             "text": string,
-            "zones": List(span(kind=string)),
+            "zones": List(span(kind=lab["zone_kind"])),
             "sentences": List(span(id=string)),
             "entities": List(
-                {"id": string, "type": string, "name": string, "wikidata": string, "sector": string}
+                {
+                    "id": string,
+                    "type": lab["entity_type"],
+                    "name": string,
+                    "wikidata": string,
+                    "sector": lab["sector"],
+                }
             ),
-            "mentions": List(span(id=string, entity=string, kind=string)),
+            "mentions": List(span(id=string, entity=string, kind=lab["mention_kind"])),
             "non_mentions": List(span(reason=string)),
-            "values": List(span(id=string, type=string, normalized=string)),
-            "events": List(
-                {
-                    "id": string,
-                    "type": string,
-                    "mode": string,
-                    "context": List(string),
-                    "realis": string,
-                    "trigger": span(),
-                    "arguments": List({"role": string, "entity": string, "mention": string, "value": string}),
-                }
-            ),
-            "quotes": List(
-                {
-                    "id": string,
-                    "kind": string,
-                    "content": List(span()),
-                    "cue": span(),
-                    "speaker": string,
-                    "speaker_mention": string,
-                }
-            ),
+            "values": List(span(id=string, type=lab["value_type"], normalized=string)),
+            "events": List(event()),
+            "quotes": List(quote()),
             "annotation": {
                 "annotators": List(string),
                 "adjudicator": string,
-                "status": string,
+                "status": lab["status"],
                 "notes": List(string),
             },
         }
@@ -162,59 +209,73 @@ def features(config: str) -> Features:
             "tokens": List(string),
             "token_starts": List(int32),
             "token_ends": List(int32),
-            "ner_tags": List(ClassLabel(names=list(ner_labels()))),
+            "ner_tags": List(_labels(ner_labels())),
+        }
+    elif config == "spans":
+        spec = {
+            "article_id": string,
+            "sentence_id": string,
+            "start": int32,
+            "end": int32,
+            "text": string,
+            "tokens": List(string),
+            "token_starts": List(int32),
+            "token_ends": List(int32),
+            "spans": List(
+                {
+                    **ref(),
+                    "token_start": int32,
+                    "token_end": int32,
+                    "kind": lab["mention_kind"],
+                    "entity": string,
+                    "entity_type": lab["entity_type"],
+                    "entity_name": string,
+                }
+            ),
         }
     elif config == "events":
         spec = {
-            "id": string,
+            "article_id": string,
             "text": string,
             "events": List(
-                {
-                    "id": string,
-                    "type": ClassLabel(names=list(ont.event_types)),
-                    "mode": string,
-                    "context": List(ClassLabel(names=list(ont.contexts))),
-                    "realis": ClassLabel(names=list(ont.realis)),
-                    "trigger": span(),
-                    "arguments": List(
-                        {
-                            "role": ClassLabel(names=list(ont.roles)),
-                            "entity": string,
-                            "mention": ref(),
-                            "value": ref(type=ClassLabel(names=list(ont.value_types)), normalized=string),
-                        }
-                    ),
-                }
+                event(
+                    start=int32,
+                    end=int32,
+                    text=string,
+                    entity_type=lab["entity_type"],
+                    entity_name=string,
+                    mention_kind=lab["mention_kind"],
+                    value_type=lab["value_type"],
+                    normalized=string,
+                )
             ),
         }
     elif config == "quotes":
         spec = {
-            "id": string,
+            "article_id": string,
             "text": string,
             "quotes": List(
-                {
-                    "id": string,
-                    "kind": ClassLabel(names=list(ont.quote_kinds)),
-                    "content": List(span()),
-                    "cue": span(),
-                    "speaker": string,
-                    "speaker_name": string,
-                    "speaker_mention": ref(),
-                }
+                quote(
+                    speaker_name=string,
+                    speaker_type=lab["entity_type"],
+                    speaker_start=int32,
+                    speaker_end=int32,
+                    speaker_text=string,
+                )
             ),
         }
     else:  # entities
         spec = {
-            "id": string,
+            "article_id": string,
             "text": string,
             "entities": List(
                 {
                     "id": string,
-                    "type": ClassLabel(names=list(ont.entity_types)),
+                    "type": lab["entity_type"],
                     "name": string,
                     "wikidata": string,
-                    "sector": ClassLabel(names=list(ont.org_sectors)),
-                    "mentions": List(ref(kind=ClassLabel(names=list(ont.mention_kinds)))),
+                    "sector": lab["sector"],
+                    "mentions": List(ref(kind=lab["mention_kind"])),
                 }
             ),
         }
@@ -262,19 +323,136 @@ ANNOTATION_LICENSE = "cc-by-4.0"
 
 CONFIG_SUMMARIES = {
     "articles": "One row per article: the whole curated record (text, zones, sentences, entities, "
-    "mentions, non-mentions, values, events, quotes, annotation), label values as strings exactly "
-    "as in the JSON record. Offsets are code-point indices into `text`, end-exclusive.",
+    "mentions, non-mentions, values, events, quotes, annotation), field by field as in the JSON "
+    "record; ids are strings that point into the same row, and every closed vocabulary is the "
+    "same `ClassLabel` as in the task configs (the JSON's label strings are its names). Offsets "
+    "are code-point indices into `text`, end-exclusive.",
     "ner": "One row per sentence: the tokens of `seccoop.record.tokens` with their character offsets into "
     "the article text, and IOB2 `ner_tags` over the outermost name (NAM) mentions. A name nested "
     'inside another name (for example "US" inside "US Embassy in Cotonou") is not tagged '
-    "here; it is kept, with every nominal and pronoun mention, in the `entities` config.",
+    "here; it is in the `spans` config, with every nominal and pronoun mention.",
+    "spans": "One row per sentence, for nested NER and mention detection: the sentence's tokens "
+    "(as in `ner`) and every mention inside it (names, nested ones included, nominals and "
+    "pronouns) as a character span into the article text, with its token range, kind, entity "
+    "id, entity type and canonical name.",
     "events": "One row per article: the text and its PLOVER events with trigger span, type, mode, "
-    "contexts, realis, and arguments whose filler is an entity (id and the mention that realises "
-    "it) or a value (span, type and normalized form).",
+    "contexts, realis and role-labelled arguments. Each argument keeps the record's ids "
+    "(`entity` and `mention`, or `value`) and carries its filler: the span (offsets and text), "
+    "and the entity's type, canonical name and mention kind, or the value's type and normalized "
+    "form, so no join with another config is needed.",
     "quotes": "One row per article: the text and its direct, indirect and mixed quotes with their "
-    "content spans, cue, and speaker (entity id, canonical name and the mention the cue attaches "
-    "to).",
-    "entities": "One row per article: the text and its entity clusters (type, canonical name, "
-    "Wikidata QID when confirmed, ORG sector) with all their mentions (span and kind: name, "
-    "nominal, pronoun).",
+    "content spans and cue, and the speaker: entity id and mention id as in the record, plus "
+    "the speaker's canonical name, entity type and the span of the mention the cue attaches to.",
+    "entities": "One row per article, for coreference: the text and its entity clusters (type, "
+    "canonical name, Wikidata QID when confirmed, ORG sector) with all their mentions (span and "
+    "kind: name, nominal, pronoun).",
 }
+
+
+# What the task configs add to the record's fields; every other field's meaning is the JSON
+# Schema description of the record field it copies (see `field_descriptions`).
+_DERIVED_DESCRIPTIONS: dict[str, str] = {
+    "article_id": "The `id` of the article (the record) the row comes from.",
+    "text": "The article text, the seed file decoded as UTF-8; every offset in the row indexes it.",
+    "sentence_id": "The id of the sentence in the record.",
+    "start": "Start offset of the sentence in the article text.",
+    "end": "End offset of the sentence in the article text, exclusive.",
+    "tokens": "The tokens of the sentence (`seccoop.record.tokens`).",
+    "token_starts": "Start offset of each token in the article text.",
+    "token_ends": "End offset of each token in the article text, exclusive.",
+    "ner_tags": "IOB2 tag of each token over the outermost names, typed by their entity's type.",
+    "spans[].id": "The mention's id in the record.",
+    "spans[].start": "Start offset of the mention in the article text.",
+    "spans[].end": "End offset of the mention in the article text, exclusive.",
+    "spans[].text": "The mention's surface, exactly as in the text.",
+    "spans[].token_start": "Index in `tokens` of the mention's first token, or null when the "
+    "mention does not start on a token boundary.",
+    "spans[].token_end": "Index in `tokens` one past the mention's last token, or null when the "
+    "mention does not end on a token boundary.",
+    "spans[].entity_type": "The type of the entity the mention refers to.",
+    "spans[].entity_name": "The canonical name of the entity the mention refers to.",
+    "events[].arguments[].start": "Start offset of the filler (the entity's mention or the value).",
+    "events[].arguments[].end": "End offset of the filler, exclusive.",
+    "events[].arguments[].text": "The filler's surface, exactly as in the text.",
+    "events[].arguments[].entity_type": "For an entity filler, the entity's type; null for a value.",
+    "events[].arguments[].entity_name": "For an entity filler, the entity's canonical name; null "
+    "for a value.",
+    "events[].arguments[].mention_kind": "For an entity filler, the kind of the mention (NAM, NOM, "
+    "PRO); null for a value.",
+    "events[].arguments[].value_type": "For a value filler, the value's type; null for an entity.",
+    "events[].arguments[].normalized": "For a value filler, its normalized form (null when it "
+    "cannot be resolved, and for an entity).",
+    "quotes[].speaker_name": "The speaker's canonical name, or null when there is no speaker.",
+    "quotes[].speaker_type": "The speaker's entity type, or null when there is no speaker.",
+    "quotes[].speaker_start": "Start offset of `speaker_mention`, or null.",
+    "quotes[].speaker_end": "End offset of `speaker_mention`, exclusive, or null.",
+    "quotes[].speaker_text": "The surface of `speaker_mention`, or null.",
+}
+
+
+def _schema_descriptions() -> dict[str, str]:
+    """Description of every field of the record, by path (``events[].arguments[].role``),
+    read from the published JSON Schema of the record."""
+    from seccoop.check.schema import record_schema
+
+    schema = record_schema()
+    defs = schema["$defs"]
+    out: dict[str, str] = {}
+
+    def resolve(node: dict[str, Any]) -> list[dict[str, Any]]:
+        if "$ref" in node:
+            return resolve(defs[node["$ref"].rsplit("/", 1)[-1]])
+        if "anyOf" in node or "oneOf" in node:
+            return [r for branch in node.get("anyOf", node.get("oneOf", [])) for r in resolve(branch)]
+        return [node]
+
+    def walk(node: dict[str, Any], path: str) -> None:
+        for part in resolve(node):
+            if part.get("type") == "array" and "items" in part:
+                walk(part["items"], path + "[]")
+            for name, sub in part.get("properties", {}).items():
+                child = f"{path}.{name}" if path else name
+                description = sub.get("description") or next(
+                    (r["description"] for r in resolve(sub) if r.get("description")), None
+                )
+                if description and child not in out:
+                    out[child] = description
+                walk(sub, child)
+
+    walk(schema, "")
+    return out
+
+
+def feature_paths(feature: Any, path: str = "") -> Iterable[tuple[str, Any]]:
+    """Every leaf of a feature (a ``Value`` or ``ClassLabel``) with its path, in order."""
+    from datasets import List
+
+    if isinstance(feature, dict):
+        for name, sub in feature.items():
+            yield from feature_paths(sub, f"{path}.{name}" if path else name)
+    elif isinstance(feature, List):
+        yield from feature_paths(feature.feature, f"{path}[]")
+    else:
+        yield path, feature
+
+
+def field_descriptions(config: str) -> dict[str, str]:
+    """The meaning of every leaf field of a config, by path, from one source each: the record's
+    JSON Schema for a field copied from the record, `_DERIVED_DESCRIPTIONS` for what a task
+    config adds. A field with neither is missing from the result (a test checks none is)."""
+    record = _schema_descriptions()
+    out: dict[str, str] = {}
+    for path, _ in feature_paths(features(config)):
+        candidates = [path, path.removesuffix("[]")]
+        if config == "entities" and path.startswith("entities[].mentions[]."):
+            candidates.append(path.replace("entities[].mentions[]", "mentions[]"))
+        if config == "spans" and path.startswith("spans[]."):
+            candidates.append(path.replace("spans[]", "mentions[]"))
+        found = None
+        if config != "articles":
+            found = next((_DERIVED_DESCRIPTIONS[c] for c in candidates if c in _DERIVED_DESCRIPTIONS), None)
+        if found is None:
+            found = next((record[c] for c in candidates if c in record), None)
+        if found is not None:
+            out[path] = found
+    return out

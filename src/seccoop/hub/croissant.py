@@ -15,7 +15,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from seccoop.hub.configs import ANNOTATION_LICENSE, CONFIG_SUMMARIES, PRETTY_NAME, SPLIT, ConfigTable
+from seccoop.hub.configs import (
+    ANNOTATION_LICENSE,
+    CONFIG_SUMMARIES,
+    PRETTY_NAME,
+    SPLIT,
+    ConfigTable,
+    field_descriptions,
+)
+from seccoop.hub.metadata import project_metadata
 from seccoop.record.io import write_text_atomic
 from seccoop.record.models import Record
 
@@ -79,27 +87,40 @@ def _file_id(config: str) -> str:
     return f"parquet-{config}"
 
 
-def _field(config: str, path: list[str], feature: Any, json_path: list[str]) -> dict[str, Any]:
-    """The Croissant field of a feature at ``path`` (column first) of a config."""
+def _field(
+    config: str, path: list[str], feature: Any, json_path: list[str], meanings: dict[str, str], key: str = ""
+) -> dict[str, Any]:
+    """The Croissant field of a feature at ``path`` (column first) of a config.
+
+    ``key`` is the field's path in the notation of `field_descriptions` (``events[].type``),
+    whose meaning becomes the field's description.
+    """
     from datasets import ClassLabel, List, Value
 
     field_id = "/".join([config, *path])
+    key = key or path[-1]
     if isinstance(feature, List):
-        inner = _field(config, path, feature.feature, json_path)
+        inner = _field(config, path, feature.feature, json_path, meanings, key + "[]")
         inner["repeated"] = True
         return inner
     out: dict[str, Any] = {"@type": "cr:Field", "@id": field_id, "name": path[-1]}
     if isinstance(feature, dict):
         out["subField"] = [
-            _field(config, [*path, name], sub, [*json_path, name]) for name, sub in feature.items()
+            _field(config, [*path, name], sub, [*json_path, name], meanings, f"{key}.{name}")
+            for name, sub in feature.items()
         ]
         return out
+    meaning = meanings.get(key) or meanings.get(key.removesuffix("[]"))
     if isinstance(feature, ClassLabel):
-        out["description"] = "Class label id; names: " + ", ".join(
-            f"{i} {name}" for i, name in enumerate(feature.names)
+        out["description"] = (
+            "Class label id; names: "
+            + ", ".join(f"{i} {name}" for i, name in enumerate(feature.names))
+            + (f". {meaning}" if meaning else "")
         )
         out["dataType"] = "sc:Integer"
     elif isinstance(feature, Value) and feature.dtype in _DATA_TYPES:
+        if meaning:
+            out["description"] = meaning
         out["dataType"] = _DATA_TYPES[feature.dtype]
     else:
         raise ValueError(f"{field_id}: no Croissant data type for feature {feature!r}")
@@ -113,8 +134,9 @@ def _field(config: str, path: list[str], feature: Any, json_path: list[str]) -> 
 
 def croissant(tables: Sequence[ConfigTable], records: Sequence[Record]) -> dict[str, Any]:
     """The Croissant JSON-LD document of a build."""
-    from seccoop import __version__
-
+    meta = project_metadata()
+    urls = {k.lower(): v for k, v in meta.urls.items()}
+    homepage = urls.get("homepage") or urls.get("repository")
     n = len(records)
     distribution = [
         {
@@ -135,7 +157,10 @@ def croissant(tables: Sequence[ConfigTable], records: Sequence[Record]) -> dict[
             "@id": t.config,
             "name": t.config,
             "description": CONFIG_SUMMARIES[t.config],
-            "field": [_field(t.config, [name], feature, []) for name, feature in t.features.items()],
+            "field": [
+                _field(t.config, [name], feature, [], field_descriptions(t.config))
+                for name, feature in t.features.items()
+            ],
         }
         for t in tables
     ]
@@ -152,13 +177,21 @@ def croissant(tables: Sequence[ConfigTable], records: Sequence[Record]) -> dict[
         ),
         "conformsTo": CONFORMS_TO,
         "citeAs": (
-            "@misc{seccoop_news, title = {" + PRETTY_NAME + ": a hand-checked corpus of news "
+            "@misc{seccoop_news, title = {" + PRETTY_NAME + ": a checked corpus of news "
             "about security cooperation in Africa}, author = {{SecCoop News contributors}}, "
-            "note = {Version " + __version__ + "}}"
+            + (f"year = {{{meta.year}}}, " if meta.year else "")
+            + f"version = {{{meta.version}}}, "
+            + (f"url = {{{homepage}}}, " if homepage else "")
+            + "note = {Version "
+            + meta.version
+            + ("" if meta.release_date else ", not yet released")
+            + "}}"
         ),
         "creator": {"@type": "sc:Organization", "name": "SecCoop News contributors"},
         "license": _LICENSE_URL[ANNOTATION_LICENSE],
-        "version": __version__,
+        "version": meta.version,
+        **({"datePublished": meta.release_date} if meta.release_date else {}),
+        **({"url": homepage} if homepage else {}),
         "inLanguage": "en",
         "keywords": ["named entity recognition", "event extraction", "quote attribution", "PLOVER"],
         "distribution": distribution,

@@ -17,7 +17,14 @@ from seccoop.check.diagnostics import Finding, render
 from seccoop.check.validate import validate_paths
 from seccoop.record.models import SCHEMA_VERSION, Record
 
-__all__ = ["LoadError", "default_hf_dir", "load_articles", "load_hf", "record_from_article_row"]
+__all__ = [
+    "LoadError",
+    "default_hf_dir",
+    "label_names",
+    "load_articles",
+    "load_hf",
+    "record_from_article_row",
+]
 
 _CHECKOUT = Path(__file__).resolve().parents[3]
 
@@ -69,9 +76,30 @@ def load_hf(config: str = "articles", path: Path | str | None = None, **kwargs: 
     return datasets.load_dataset(str(path or default_hf_dir()), config, **kwargs)
 
 
+def label_names(feature: Any, value: Any) -> Any:
+    """A loaded value with every ``ClassLabel`` id in it turned back into its name."""
+    from datasets import ClassLabel, List
+
+    if value is None:
+        return None
+    if isinstance(feature, dict):
+        return {k: label_names(feature[k], v) if k in feature else v for k, v in value.items()}
+    if isinstance(feature, List):
+        return [label_names(feature.feature, v) for v in value]
+    if isinstance(feature, ClassLabel) and isinstance(value, int):
+        return feature.int2str(value)
+    return value
+
+
 def record_from_article_row(row: Mapping[str, Any]) -> Record:
-    """Turn a row of the ``articles`` config back into the `Record` it was built from."""
-    data = dict(row)
+    """Turn a row of the ``articles`` config back into the `Record` it was built from.
+
+    Class label ids (as `load_dataset` returns them) are turned back into the label strings of
+    the JSON record; a row whose labels are already strings is read as it is.
+    """
+    from seccoop.hub.configs import features
+
+    data = label_names(features("articles"), dict(row))
     if data.get("schema_version") != SCHEMA_VERSION:
         raise ValueError(
             f"schema_version is {data.get('schema_version')!r}; this seccoop reads "

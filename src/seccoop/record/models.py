@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -223,12 +223,17 @@ class Quote(_Model):
     speaker_mention: Id | None = Field(description="The mention of the speaker that the cue attaches to.")
 
 
+AnnotationStatus = Literal["draft", "single", "double-annotated", "adjudicated"]
+ANNOTATION_STATUSES: tuple[str, ...] = get_args(AnnotationStatus)
+"""The statuses of a record, from least to most checked."""
+
+
 class Annotation(_Model):
     """Who annotated the record, its status, and notes (for example why a field is null)."""
 
     annotators: list[str] = Field(description="The annotators of the independent passes.")
     adjudicator: str | None = Field(description="Who adjudicated the passes, or null.")
-    status: Literal["draft", "single", "double-annotated", "adjudicated"] = Field(
+    status: AnnotationStatus = Field(
         description="draft: work in progress, not published by `seccoop build`; single: one complete "
         "pass; double-annotated: two independent passes, not adjudicated; adjudicated: two passes "
         "and an adjudication."
