@@ -171,6 +171,7 @@ def _events_row(record: Record) -> Row:
                 "realis": event.realis,
                 "trigger": _span(event.trigger),
                 "arguments": arguments,
+                "cluster": event.cluster,
             }
         )
     return {"id": record.id, "text": record.text, "events": events}

@@ -136,6 +136,7 @@ def features(config: str) -> Features:
                     "realis": string,
                     "trigger": span(),
                     "arguments": List({"role": string, "entity": string, "mention": string, "value": string}),
+                    "cluster": string,
                 }
             ),
             "quotes": List(
@@ -184,6 +185,7 @@ def features(config: str) -> Features:
                             "value": ref(type=ClassLabel(names=list(ont.value_types)), normalized=string),
                         }
                     ),
+                    "cluster": string,
                 }
             ),
         }
@@ -270,7 +272,8 @@ CONFIG_SUMMARIES = {
     "here; it is kept, with every nominal and pronoun mention, in the `entities` config.",
     "events": "One row per article: the text and its PLOVER events with trigger span, type, mode, "
     "contexts, realis, and arguments whose filler is an entity (id and the mention that realises "
-    "it) or a value (span, type and normalized form).",
+    "it) or a value (span, type and normalized form), and the event-coreference `cluster` id (null "
+    "for an event reported once).",
     "quotes": "One row per article: the text and its direct, indirect and mixed quotes with their "
     "content spans, cue, and speaker (entity id, canonical name and the mention the cue attaches "
     "to).",
