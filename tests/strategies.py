@@ -84,12 +84,14 @@ def records(draw: st.DrawFn, record_id: str | None = None, max_sentences: int = 
             elif kind == "name":
                 k = draw(st.integers(0, len(entities) - 1))
                 s, e = b.add(names[k])
-                b.mentions.append({"entity": entities[k]["id"], "kind": "NAM", **b.span(s, e)})
+                b.mentions.append(
+                    {"entity": entities[k]["id"], "kind": "NAM", "sentence": si, **b.span(s, e)}
+                )
             elif kind == "number":
                 digits = str(draw(st.integers(1, 99999)))
                 s, e = b.add(digits)
                 vtype = "DATE" if len(digits) == 4 and draw(st.booleans()) else "QUANTITY"
-                b.values.append({"type": vtype, "normalized": digits, **b.span(s, e)})
+                b.values.append({"type": vtype, "normalized": digits, "sentence": si, **b.span(s, e)})
             elif kind == "trigger":
                 s, e = b.add(draw(_LOWER))
                 b.triggers.append((s, e, si))
@@ -102,6 +104,8 @@ def records(draw: st.DrawFn, record_id: str | None = None, max_sentences: int = 
         b.sentences.append({"id": f"s{si + 1}", **b.span(sent_start, len(b.text))})
         b.add(draw(st.sampled_from([" ", "\n", "\n\n"])))
     mentions = [{"id": f"m{i}", **m} for i, m in enumerate(b.mentions, 1)]
+    sentence_of = {f"m{i}": m["sentence"] for i, m in enumerate(b.mentions, 1)}
+    sentence_of |= {f"v{i}": v["sentence"] for i, v in enumerate(b.values, 1)}
     mentions = [{k: m[k] for k in ("id", "entity", "start", "end", "text", "kind")} for m in mentions]
     values = [
         {
@@ -117,18 +121,20 @@ def records(draw: st.DrawFn, record_id: str | None = None, max_sentences: int = 
     by_type = {e["id"]: e["type"] for e in entities}
     actors = [m for m in mentions if by_type[m["entity"]] in ("PER", "ORG", "GPE")]
     events = []
-    for i, (s, e, _si) in enumerate(b.triggers, 1):
-        if actors:
+    for i, (s, e, si) in enumerate(b.triggers, 1):
+        # arguments come only from the trigger's sentence (guidelines §5.6)
+        near = [m for m in actors if sentence_of[m["id"]] == si]
+        if near:
             etype = draw(st.sampled_from(sorted(ONT.event_types)))
         else:
             etype = draw(st.sampled_from(["PROTEST", "MOBILIZE", "ASSAULT"]))
         spec = ONT.event_types[etype]
         args: list[dict[str, Any]] = []
         for role in spec.required:
-            m = draw(st.sampled_from(actors))
+            m = draw(st.sampled_from(near))
             args.append({"role": role, "entity": m["entity"], "mention": m["id"]})
         if "Time" in spec.roles and values and draw(st.booleans()):
-            dates = [v for v in values if v["type"] == "DATE"]
+            dates = [v for v in values if v["type"] == "DATE" and sentence_of[v["id"]] == si]
             if dates:
                 args.append({"role": "Time", "value": draw(st.sampled_from(dates))["id"]})
         events.append(
@@ -142,6 +148,17 @@ def records(draw: st.DrawFn, record_id: str | None = None, max_sentences: int = 
                 "arguments": args,
             }
         )
+    # event coreference: all events of a type may form one cluster (one mode, as §5.9 requires)
+    by_event_type: dict[str, list[dict[str, Any]]] = {}
+    for event in events:
+        by_event_type.setdefault(event["type"], []).append(event)
+    clusters = 0
+    for group in by_event_type.values():
+        if len(group) >= 2 and draw(st.booleans()):
+            clusters += 1
+            for event in group:
+                event["cluster"] = f"ec{clusters}"
+                event["mode"] = group[0]["mode"]
     quotes = []
     for i, (s, e, _si) in enumerate(b.quoted, 1):
         speaker = draw(st.sampled_from([None, *actors])) if actors else None

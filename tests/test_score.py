@@ -364,17 +364,17 @@ def test_wrong_role_trigger_or_filler() -> None:
         events[0]["arguments"][0]["role"] = "Target"  # wrong role, right filler
         events[1]["trigger"] = {"start": 124, "end": 130, "text": "Friday"}  # wrong trigger span
         events[2]["type"] = "SUPPORT"  # wrong type: its argument cannot be credited either
-        events[3]["arguments"][1].update(start=20, end=25, text="Ghana")  # wrong entity
+        events[3]["arguments"][1].update(start=20, end=25, text="Ghana")  # wrong filler
 
     report = score([GOLD], [event_prediction(edit)], "events")
     ev = report.events
     assert ev is not None
     assert (ev.trigger_identification.correct, ev.trigger_classification.correct) == (3, 2)
-    assert ev.argument_identification.correct == 7  # 9 minus ev3's Source and ev4's Target
-    assert ev.argument_classification.correct == 6  # and minus ev1's Source (wrong role)
-    assert ev.argument_identification_with_trigger.correct == 5  # and minus ev2's two arguments
-    assert ev.argument_classification_with_trigger.correct == 4
-    assert ev.argument_classification.predicted == ev.argument_classification.gold == 9
+    assert ev.argument_identification.correct == 6  # 8 minus ev3's Source and ev4's Amount
+    assert ev.argument_classification.correct == 5  # and minus ev1's Source (wrong role)
+    assert ev.argument_identification_with_trigger.correct == 4  # and minus ev2's two arguments
+    assert ev.argument_classification_with_trigger.correct == 3
+    assert ev.argument_classification.predicted == ev.argument_classification.gold == 8
 
 
 # ---------------------------------------------------------------- quotes

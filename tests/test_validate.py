@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from seccoop.check.diagnostics import CATALOG
 from seccoop.check.validate import validate_paths
 from seccoop.cli import main
+from seccoop.record.models import Record, dump_record
 
 FIXTURES = Path(__file__).parent / "fixtures"
 INVALID = FIXTURES / "invalid"
@@ -177,3 +181,67 @@ def test_validate_start_up_imports_only_the_validator() -> None:
         "seccoop.bench.predictions",
     }
     assert "seccoop.check.validate" in loaded
+
+
+def _valid_with(tmp_path: Path, mutate: Callable[[dict[str, Any]], None]) -> set[str]:
+    """The codes the validator reports for the valid fixture after one edit (seeds copied along)."""
+    record = json.loads((VALID / "border-patrols.json").read_text(encoding="utf-8"))
+    mutate(record)
+    (tmp_path / "seeds").mkdir()
+    shutil.copy(FIXTURES / "seeds" / "border-patrols.txt", tmp_path / "seeds")
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "border-patrols.json").write_text(json.dumps(record), encoding="utf-8")
+    return {f.code for f in validate_paths([tmp_path / "articles"]).findings}
+
+
+def _normalize_friday(normalized: str) -> Callable[[dict[str, Any]], None]:
+    def mutate(record: dict[str, Any]) -> None:
+        next(v for v in record["values"] if v["text"] == "Friday")["normalized"] = normalized
+
+    return mutate
+
+
+@pytest.mark.parametrize(
+    "normalized", ["2021/..", "2021-05/..", "../2028", "../2028-01-31", "2023-03-04/2023-03-06"]
+)
+def test_open_intervals_are_dates(tmp_path: Path, normalized: str) -> None:
+    assert _valid_with(tmp_path, _normalize_friday(normalized)) == set()
+
+
+@pytest.mark.parametrize(
+    "normalized", ["..", "../..", "2021/../2022", "2021/", "../2028-02-30", "2021-13/.."]
+)
+def test_malformed_open_intervals_are_caught(tmp_path: Path, normalized: str) -> None:
+    assert _valid_with(tmp_path, _normalize_friday(normalized)) == {"bad-normalization"}
+
+
+def test_a_cluster_may_join_a_mode_and_no_mode(tmp_path: Path) -> None:
+    def visit_and_meeting(record: dict[str, Any]) -> None:
+        for event in record["events"][:2]:  # "visited" (mode visit) and "met" (mode null)
+            event["cluster"] = "ec1"
+        assert [e["mode"] for e in record["events"][:2]] == ["visit", None]
+
+    assert _valid_with(tmp_path, visit_and_meeting) == set()
+
+
+@pytest.mark.parametrize("cluster", ["ec0", "ec", "EC1", "c1", "ec01"])
+def test_cluster_ids_follow_the_pattern(tmp_path: Path, cluster: str) -> None:
+    def set_cluster(record: dict[str, Any]) -> None:
+        for event in record["events"][:2]:
+            event["cluster"] = cluster
+
+    assert _valid_with(tmp_path, set_cluster) == {"constraint-violation"}
+
+
+def test_dump_writes_a_cluster_only_when_it_is_set() -> None:
+    record = Record.model_validate_json((VALID / "border-patrols.json").read_text(encoding="utf-8"))
+    assert all(e.cluster is None for e in record.events)
+    assert '"cluster"' not in dump_record(record)
+    linked = record.model_copy(
+        update={
+            "events": [e.model_copy(update={"cluster": "ec1"}) for e in record.events[:2]] + record.events[2:]
+        }
+    )
+    dumped = json.loads(dump_record(linked))
+    assert [e.get("cluster", "absent") for e in dumped["events"]] == ["ec1", "ec1", "absent", "absent"]
+    assert Record.model_validate(dumped) == linked

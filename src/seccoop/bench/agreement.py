@@ -6,10 +6,15 @@ with type), event arguments (role and filler, crediting any mention of the same 
 content spans, cues, speakers (entity-level, on quotes matched by content overlap) and entity
 clusters (B-cubed and MUC F1 on the mentions both passes share). The per-article lists of
 disagreements drive adjudication.
+
+The event layer has its own, fuller comparison (:func:`compare_events`): trigger F1, Cohen's
+kappa and Krippendorff's alpha for type, realis and mode on matched triggers, context
+agreement, argument F1, and event-coreference agreement (MUC, B-cubed, CEAF-e).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,10 +25,18 @@ from seccoop.record.models import EntityArgument, Record
 
 __all__ = [
     "ArticleAgreement",
+    "ClusterAgreement",
+    "EventAgreement",
     "LayerAgreement",
+    "NominalAgreement",
+    "cohen_kappa",
+    "compare_event_folders",
+    "compare_events",
     "compare_folders",
     "compare_records",
+    "krippendorff_alpha",
     "pool",
+    "render_events_markdown",
     "render_markdown",
     "splice_table",
     "to_json",
@@ -371,3 +384,256 @@ TABLE_END = "<!-- agreement:end -->"
 def splice_table(document: str, table: str) -> str:
     """Replace the generated table between the markers of ``document``."""
     return splice(document, TABLE_BEGIN, TABLE_END, table)
+
+
+# ---------------------------------------------------------------- the event layer
+
+
+Label = Hashable
+
+
+def cohen_kappa(pairs: Sequence[tuple[Label, Label]]) -> float | None:
+    """Cohen's kappa of two coders' nominal labels on the same items (Cohen 1960).
+
+    κ = (p_o − p_e) / (1 − p_e), with p_e from each coder's own label distribution. ``None`` when
+    undefined: no items, or chance agreement 1 (both coders used one and the same label).
+    """
+    n = len(pairs)
+    if n == 0:
+        return None
+    observed = sum(1 for a, b in pairs if a == b) / n
+    count_a = Counter(a for a, _ in pairs)
+    count_b = Counter(b for _, b in pairs)
+    expected = sum(count_a[label] * count_b[label] for label in count_a) / (n * n)
+    if expected == 1:
+        return None
+    return (observed - expected) / (1 - expected)
+
+
+def krippendorff_alpha(pairs: Sequence[tuple[Label, Label]]) -> float | None:
+    """Krippendorff's alpha for nominal data, two coders, no missing values (Krippendorff 2011).
+
+    α = 1 − (n − 1) · Σ_{c≠k} o_ck / Σ_{c≠k} n_c·n_k over the coincidence matrix of the n = 2N
+    pairable values. ``None`` when undefined: no items, or a single label in all values.
+    """
+    n = 2 * len(pairs)
+    if n == 0:
+        return None
+    disagreeing = 2 * sum(1 for a, b in pairs if a != b)  # o_ck + o_kc for each unit that differs
+    totals = Counter([a for a, _ in pairs] + [b for _, b in pairs])
+    expected = n * n - sum(c * c for c in totals.values())  # Σ_{c≠k} n_c·n_k
+    if expected == 0:
+        return None
+    return 1 - (n - 1) * disagreeing / expected
+
+
+@dataclass(frozen=True)
+class NominalAgreement:
+    """Agreement on one nominal attribute of paired items: observed, Cohen's kappa, alpha."""
+
+    attribute: str
+    items: int
+    agreeing: int
+    kappa: float | None
+    alpha: float | None
+
+    @property
+    def observed(self) -> float | None:
+        """The proportion of items with the same label; ``None`` with no items."""
+        return self.agreeing / self.items if self.items else None
+
+    @classmethod
+    def of(cls, attribute: str, pairs: Sequence[tuple[Label, Label]]) -> NominalAgreement:
+        """All three measures over the same pairs."""
+        agreeing = sum(1 for a, b in pairs if a == b)
+        return cls(attribute, len(pairs), agreeing, cohen_kappa(pairs), krippendorff_alpha(pairs))
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (4 decimals)."""
+        return {
+            "attribute": self.attribute,
+            "items": self.items,
+            "agreeing": self.agreeing,
+            "observed": _round(self.observed),
+            "kappa": _round(self.kappa),
+            "alpha": _round(self.alpha),
+        }
+
+
+@dataclass(frozen=True)
+class ClusterAgreement:
+    """One coreference metric of pass B's event clusters against pass A's (F1 is symmetric)."""
+
+    metric: str
+    precision: float
+    recall: float
+    f1: float | None
+    """``None`` when there is nothing to score (MUC with singletons only on both sides)."""
+
+
+@dataclass(frozen=True)
+class EventAgreement:
+    """Agreement of two passes on the event layer, pooled over articles.
+
+    Triggers are matched by exact span; the attributes are compared on the matched triggers;
+    arguments by trigger span, role and filler entity (any mention of the same entity); event
+    clusters by MUC, B-cubed and CEAF-e over the matched triggers, an event without a cluster
+    being a singleton.
+    """
+
+    articles: int
+    triggers: LayerAgreement
+    type: NominalAgreement
+    realis: NominalAgreement
+    mode: NominalAgreement
+    context_jaccard: float | None
+    """Mean Jaccard similarity of the context sets of matched triggers (two empty sets: 1)."""
+    context_labels: tuple[NominalAgreement, ...]
+    """Per PLOVER context used by either pass: kappa and alpha on its presence (yes/no)."""
+    arguments: LayerAgreement
+    clusters: tuple[ClusterAgreement, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict of every figure, with counts."""
+
+        def layer(x: LayerAgreement) -> dict[str, Any]:
+            return {"a": x.a, "b": x.b, "matched": x.matched, "f1": round(x.f1, 4)}
+
+        return {
+            "description": "Agreement of two annotation passes on the event layer: trigger F1 "
+            "(exact span); type, realis and mode on matched triggers (observed agreement, Cohen's "
+            "kappa, Krippendorff's alpha, nominal; a null mode is the label 'null'); context as the "
+            "mean Jaccard of the context sets and per label presence; argument F1 (trigger span, "
+            "role and filler entity); event clusters as MUC, B-cubed and CEAF-e over the matched "
+            "triggers (an event without a cluster is a singleton). null: undefined.",
+            "articles": self.articles,
+            "triggers": layer(self.triggers),
+            "type": self.type.as_dict(),
+            "realis": self.realis.as_dict(),
+            "mode": self.mode.as_dict(),
+            "context": {
+                "jaccard": _round(self.context_jaccard),
+                "labels": [c.as_dict() for c in self.context_labels],
+            },
+            "arguments": layer(self.arguments),
+            "clusters": {
+                c.metric: {
+                    "precision": round(c.precision, 4),
+                    "recall": round(c.recall, 4),
+                    "f1": _round(c.f1),
+                }
+                for c in self.clusters
+            },
+        }
+
+
+def _round(x: float | None) -> float | None:
+    return None if x is None else round(x, 4)
+
+
+def compare_events(pairs: Sequence[tuple[Record, Record]]) -> EventAgreement:
+    """Event-layer agreement of pass A and pass B over the same articles (pairs of records)."""
+    from seccoop.bench.score.coref import b_cubed, ceaf_e, muc
+
+    trigger_counts = [0, 0, 0]
+    argument_counts = [0, 0, 0]
+    matched: list[tuple[Any, Any]] = []
+    key: list[set[Hashable]] = []
+    response: list[set[Hashable]] = []
+    for a, b in pairs:
+        if a.text != b.text:
+            raise ValueError(f"{a.id} and {b.id} are not annotations of the same text")
+        by_span_a = {(e.trigger.start, e.trigger.end): e for e in a.events}
+        by_span_b = {(e.trigger.start, e.trigger.end): e for e in b.events}
+        shared = sorted(by_span_a.keys() & by_span_b.keys())
+        trigger_counts[0] += len(by_span_a)
+        trigger_counts[1] += len(by_span_b)
+        trigger_counts[2] += len(shared)
+        matched += [(by_span_a[s], by_span_b[s]) for s in shared]
+        args, _, _ = _match_arguments(a, b)
+        argument_counts[0] += args.a
+        argument_counts[1] += args.b
+        argument_counts[2] += args.matched
+        for side, out in ((by_span_a, key), (by_span_b, response)):
+            groups: dict[str, set[Hashable]] = {}
+            for s in shared:
+                cluster = side[s].cluster
+                item = (a.id, *s)
+                if cluster is None:
+                    out.append({item})
+                else:
+                    groups.setdefault(cluster, set()).add(item)
+            out.extend(groups.values())
+    contexts = sorted({c for ea, eb in matched for c in (*ea.context, *eb.context)})
+    jaccards = [
+        len(set(ea.context) & set(eb.context)) / len(set(ea.context) | set(eb.context))
+        if ea.context or eb.context
+        else 1.0
+        for ea, eb in matched
+    ]
+    clusters = []
+    # One call over all articles: mentions are keyed by article, so clusters never cross articles
+    # and the sums equal the per-article numerators and denominators added up.
+    for name, metric in (("muc", muc), ("b_cubed", b_cubed), ("ceaf_e", ceaf_e)):
+        got = metric(key, response)
+        clusters.append(ClusterAgreement(name, got.precision, got.recall, got.f1 if got.applicable else None))
+    return EventAgreement(
+        articles=len(pairs),
+        triggers=LayerAgreement("trigger spans", *trigger_counts),
+        type=NominalAgreement.of("type", [(ea.type, eb.type) for ea, eb in matched]),
+        realis=NominalAgreement.of("realis", [(ea.realis, eb.realis) for ea, eb in matched]),
+        mode=NominalAgreement.of("mode", [(ea.mode or "null", eb.mode or "null") for ea, eb in matched]),
+        context_jaccard=sum(jaccards) / len(jaccards) if jaccards else None,
+        context_labels=tuple(
+            NominalAgreement.of(c, [(c in ea.context, c in eb.context) for ea, eb in matched])
+            for c in contexts
+        ),
+        arguments=LayerAgreement("event arguments", *argument_counts),
+        clusters=tuple(clusters),
+    )
+
+
+def compare_event_folders(dir_a: Path, dir_b: Path) -> EventAgreement:
+    """:func:`compare_events` over the records of ``dir_a`` and the same file names in ``dir_b``.
+
+    Raises ``FileNotFoundError`` when a record of ``dir_a`` has no counterpart in ``dir_b`` or
+    ``dir_a`` holds no record.
+    """
+    paths = sorted(dir_a.glob("*.json"))
+    if not paths:
+        raise FileNotFoundError(f"{dir_a}: no records (*.json)")
+    pairs = []
+    for path_a in paths:
+        path_b = dir_b / path_a.name
+        if not path_b.is_file():
+            raise FileNotFoundError(f"{path_b}: pass B has no record for {path_a.name}")
+        a = Record.model_validate_json(path_a.read_text(encoding="utf-8"))
+        b = Record.model_validate_json(path_b.read_text(encoding="utf-8"))
+        pairs.append((a, b))
+    return compare_events(pairs)
+
+
+def render_events_markdown(agreement: EventAgreement) -> str:
+    """The event-layer agreement as a small Markdown table."""
+
+    def num(x: float | None) -> str:
+        return "n/a" if x is None else f"{x:.3f}"
+
+    t, g = agreement.triggers, agreement.arguments
+    lines = [
+        "| measure | value |",
+        "|---|---:|",
+        f"| trigger F1 (exact span; A / B / matched {t.a} / {t.b} / {t.matched}) | {num(t.f1)} |",
+    ]
+    for x in (agreement.type, agreement.realis, agreement.mode):
+        lines.append(
+            f"| {x.attribute} on matched triggers: observed / kappa / alpha | "
+            f"{num(x.observed)} / {num(x.kappa)} / {num(x.alpha)} |"
+        )
+    lines.append(f"| context: mean Jaccard on matched triggers | {num(agreement.context_jaccard)} |")
+    for x in agreement.context_labels:
+        lines.append(f"| context `{x.attribute}`: kappa / alpha | {num(x.kappa)} / {num(x.alpha)} |")
+    lines.append(f"| argument F1 (role and entity; {g.a} / {g.b} / {g.matched}) | {num(g.f1)} |")
+    for c in agreement.clusters:
+        lines.append(f"| event clusters {c.metric} F1 | {num(c.f1)} |")
+    return "\n".join(lines) + "\n"

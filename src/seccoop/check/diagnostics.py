@@ -200,6 +200,33 @@ CATALOG: dict[str, CodeSpec] = {
         "A role is filled by an entity or value of a type it does not accept.",
         "See the role's accepted types in the ontology (Place is GPE/LOC/FAC, Time is a DATE value, ...).",
     ),
+    "argument-outside-sentence": CodeSpec(
+        "error",
+        "semantics",
+        "An argument's mention or value is not inside the sentence of the event's trigger.",
+        "Fill the role with a mention or value in the trigger's sentence (the closest mention of the "
+        "entity), or leave the role out (guidelines §5.6).",
+    ),
+    "event-cluster-singleton": CodeSpec(
+        "error",
+        "semantics",
+        "An event cluster id is used by only one event.",
+        "Give the cluster id to every report of the same event, or set cluster to null for an event "
+        "reported once (guidelines §5.9).",
+    ),
+    "event-cluster-type-mismatch": CodeSpec(
+        "error",
+        "semantics",
+        "Events of one cluster have different types.",
+        "All reports of one event have the same type; fix the type or split the cluster (guidelines §5.9).",
+    ),
+    "event-cluster-mode-mismatch": CodeSpec(
+        "error",
+        "semantics",
+        "Events of one cluster have different non-null modes.",
+        "A report may lack the mode another has, but two modes must not differ; fix the mode or split "
+        "the cluster (guidelines §5.9).",
+    ),
     "mention-entity-mismatch": CodeSpec(
         "error",
         "semantics",

@@ -337,6 +337,81 @@ def _check_layout(record: Record, bad: set[tuple[int, int]], out: _Collector) ->
             seen[key] = mention.id
 
 
+def _check_argument_sentences(record: Record, bad: set[tuple[int, int]], out: _Collector) -> None:
+    """Every argument's mention or value lies inside the sentence of its event's trigger (§5.6)."""
+    sentences = sorted((s.start, s.end) for s in record.sentences)
+    starts = [s for s, _ in sentences]
+
+    def sentence_of(span: Span) -> tuple[int, int] | None:
+        k = bisect_right(starts, span.start) - 1
+        if k >= 0 and span.end <= sentences[k][1]:
+            return sentences[k]
+        return None
+
+    mentions = {m.id: m for m in record.mentions}
+    values = {v.id: v for v in record.values}
+    for i, event in enumerate(record.events):
+        if (event.trigger.start, event.trigger.end) in bad:
+            continue
+        sentence = sentence_of(event.trigger)
+        if sentence is None:
+            continue  # the trigger itself is reported as outside-sentence
+        for j, arg in enumerate(event.arguments):
+            if isinstance(arg, EntityArgument):
+                filler: Span | None = mentions.get(arg.mention)
+                key, ref = "mention", arg.mention
+            else:
+                filler = values.get(arg.value)
+                key, ref = "value", arg.value
+            if filler is None or (filler.start, filler.end) in bad:
+                continue  # a dangling reference or a bad span is reported by its own check
+            if not (sentence[0] <= filler.start and filler.end <= sentence[1]):
+                out.add(
+                    "argument-outside-sentence",
+                    f"{arg.role} of {event.type} event {event.id} ({event.trigger.text!r} at "
+                    f"[{event.trigger.start}:{event.trigger.end}]) is {key} {ref} {filler.text!r} at "
+                    f"[{filler.start}:{filler.end}], outside the trigger's sentence "
+                    f"[{sentence[0]}:{sentence[1]}]",
+                    ["events", i, "arguments", j, key],
+                )
+
+
+def _check_event_clusters(record: Record, out: _Collector) -> None:
+    """Event coreference (§5.9): ids used twice or more, one type, one non-null mode per cluster."""
+    members: dict[str, list[int]] = defaultdict(list)
+    for i, event in enumerate(record.events):
+        if event.cluster is not None:
+            members[event.cluster].append(i)
+    for cluster, indices in members.items():
+        events = [record.events[i] for i in indices]
+        if len(indices) == 1:
+            out.add(
+                "event-cluster-singleton",
+                f"cluster {cluster!r} is used only by event {events[0].id}; a cluster links at least "
+                "two events (null for an event reported once)",
+                ["events", indices[0], "cluster"],
+            )
+            continue
+        first = events[0]
+        for i, event in zip(indices[1:], events[1:], strict=True):
+            if event.type != first.type:
+                out.add(
+                    "event-cluster-type-mismatch",
+                    f"event {event.id} in cluster {cluster!r} is {event.type}, but event {first.id} "
+                    f"of the same cluster is {first.type}",
+                    ["events", i, "type"],
+                )
+        moded = [(i, e) for i, e in zip(indices, events, strict=True) if e.mode is not None]
+        for i, event in moded[1:]:
+            if event.mode != moded[0][1].mode:
+                out.add(
+                    "event-cluster-mode-mismatch",
+                    f"event {event.id} in cluster {cluster!r} has mode {event.mode!r}, but event "
+                    f"{moded[0][1].id} of the same cluster has mode {moded[0][1].mode!r}",
+                    ["events", i, "mode"],
+                )
+
+
 def _check_quotes(record: Record, bad: set[tuple[int, int]], out: _Collector) -> None:
     text = record.text
     for i, quote in enumerate(record.quotes):
@@ -368,9 +443,12 @@ _DATE_PART = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _date_ok(normalized: str) -> bool:
+    """Real calendar dates and months in a DATE normalization that already matches its pattern."""
     import datetime as dt
 
     for part in normalized.split("/"):
+        if part == "..":
+            continue  # the open end of an ISO 8601-2 interval (2021/.., ../2028)
         if _DATE_PART.match(part):
             try:
                 dt.date.fromisoformat(part)
@@ -441,6 +519,8 @@ def check_record(loaded: LoadedRecord) -> list[Finding]:
     _check_ids(record, out)
     _check_references(record, out)
     _check_layout(record, bad, out)
+    _check_argument_sentences(record, bad, out)
+    _check_event_clusters(record, out)
     _check_quotes(record, bad, out)
     _check_values(record, out)
     _check_missed_mentions(record, out)

@@ -12,7 +12,8 @@ The mapping (``.ann`` line kinds as in brat's standoff format):
   form (no note: null);
 - an event is a trigger ``T`` typed with its event type and an ``E`` line with ``Role:T``
   arguments (a repeated role gets brat's numeric suffix: ``Source2``), and attributes ``Realis``,
-  ``Mode`` and one binary attribute per PLOVER context;
+  ``Mode`` and one binary attribute per PLOVER context; an event in an event-coreference cluster
+  has an ``AnnotatorNotes`` note on its ``E`` line holding the cluster id (``ec1``);
 - a quote is a ``T`` of type ``Quote`` over its content spans (discontinuous: ``start end;start
   end``) with an attribute ``QuoteKind``; its cue is a ``Cue`` ``T`` linked by a ``QuoteCue``
   relation, its speaker mention is linked by a ``Speaker`` relation, and a speaker without a
@@ -238,6 +239,8 @@ def _ann(record: Record, problems: list[str]) -> str:
             w.attribute(MODE, eid, ev.mode)
         for context in ev.context:
             w.attribute(context, eid)
+        if ev.cluster is not None:
+            w.note(eid, ev.cluster, f"event {ev.id} cluster")
     for q in record.quotes:
         tid = w.textbound(QUOTE, [(c.start, c.end) for c in q.content], f"quote {q.id}")
         w.attribute(QUOTE_KIND, tid, q.kind)
@@ -530,9 +533,12 @@ def _record_from_ann(base: Record, ann: _Ann, where: str, ont: Ontology) -> Reco
 
     # values
     value_notes: dict[str, list[str]] = defaultdict(list)
+    event_notes: dict[str, list[str]] = defaultdict(list)
     for target, type_, note in ann.notes:
         if type_ == NOTES and target in value_set:
             value_notes[target].append(note.strip())
+        elif type_ == NOTES and target in ann.events:
+            event_notes[target].append(note.strip())
     matcher = _BaseMatcher([(v.id, [(v.start, v.end)]) for v in base.values])
     value_ids: dict[str, str] = {}
     values = []
@@ -581,6 +587,8 @@ def _record_from_ann(base: Record, ann: _Ann, where: str, ont: Ontology) -> Reco
             else:
                 problems.append(f"{at(eid)}: argument {role_key}:{target} is neither a mention nor a value")
         wanted = matcher.take([(start, end, type_), (start, end)])
+        if len(event_notes[eid]) > 1:
+            problems.append(f"{at(eid)} has {len(event_notes[eid])} notes; its one note is its cluster id")
         events.append(
             {
                 "id": alloc.claim(wanted, "ev"),
@@ -590,6 +598,7 @@ def _record_from_ann(base: Record, ann: _Ann, where: str, ont: Ontology) -> Reco
                 "realis": single(eid, REALIS, required=True),
                 "trigger": {"start": start, "end": end, "text": text[start:end]},
                 "arguments": arguments,
+                "cluster": (event_notes[eid][0] or None) if event_notes[eid] else None,
             }
         )
     for tid in triggers_t.keys() - used_triggers:

@@ -11,8 +11,9 @@ id of the item, so ids survive the round trip. Regions, by control (``from_name`
   ``sector``. A cluster without an id becomes a new entity.
 - ``value`` (label: value type), with the per-region text area ``normalized``.
 - ``event`` (label: event type) on the trigger, with per-region choices ``mode``, ``context``
-  (several) and ``realis``; each argument is a relation from the trigger to a mention or value
-  region, labelled with its role.
+  (several) and ``realis`` and the per-region text area ``cluster`` (the event-coreference
+  cluster id, ``ec1``, when the event has one); each argument is a relation from the trigger
+  to a mention or value region, labelled with its role.
 - ``quote`` (label: quote kind) on the first content span; further content spans are regions
   linked by ``continues`` relations; the cue is a ``cue`` region linked by a ``cue`` relation;
   the speaker mention is linked by a ``speaker`` relation, and a speaker without a mention is
@@ -108,6 +109,7 @@ def labeling_config(ont: Ontology | None = None) -> str:
     per_region("Choices", "mode", EVENT, list(ont.modes), choice="single")
     per_region("Choices", "context", EVENT, list(ont.contexts), choice="multiple")
     per_region("Choices", "realis", EVENT, list(ont.realis), choice="single")
+    per_region("TextArea", "cluster", EVENT, placeholder="event cluster id (ec1, ...)", maxSubmissions="1")
     per_region(
         "TextArea", "speaker", QUOTE, placeholder="speaker entity id (no speaker mention)", maxSubmissions="1"
     )
@@ -166,6 +168,8 @@ def _task(record: Record) -> dict[str, Any]:
             result.append(_extra(ev.id, "mode", s, e_, "choices", [ev.mode]))
         if ev.context:
             result.append(_extra(ev.id, "context", s, e_, "choices", list(ev.context)))
+        if ev.cluster is not None:
+            result.append(_extra(ev.id, "cluster", s, e_, "textarea", [ev.cluster]))
         for a in ev.arguments:
             relations.append(
                 _relation(ev.id, a.mention if isinstance(a, EntityArgument) else a.value, a.role)
@@ -302,7 +306,7 @@ def _record_from_task(base: Record, result: list[Any], where: str, ont: Ontology
     controls: dict[str, dict[str, tuple[str, ...]]] = {
         MENTION: {"kind": (), "entity": (), "name": (), "wikidata": (), "sector": ()},
         VALUE: {"normalized": ()},
-        EVENT: {"mode": (), "context": (), "realis": ()},
+        EVENT: {"mode": (), "context": (), "realis": (), "cluster": ()},
         QUOTE: {"speaker": ()},
         CUE: {},
     }
@@ -455,6 +459,7 @@ def _record_from_task(base: Record, result: list[Any], where: str, ont: Ontology
                 "realis": one(r, "realis"),
                 "trigger": {"start": r.start, "end": r.end, "text": text[r.start : r.end]},
                 "arguments": arguments[r.rid],
+                "cluster": one(r, "cluster") or None,
             }
         )
         if one(r, "realis") is None:

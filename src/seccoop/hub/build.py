@@ -223,9 +223,9 @@ def _events_row(record: Record) -> Row:
                 "mode": event.mode,
                 "context": list(event.context),
                 "realis": event.realis,
-                # issue 11: the event's coreference `cluster` goes here (and in `features`)
                 "trigger": _span(event.trigger),
                 "arguments": arguments,
+                "cluster": event.cluster,
             }
         )
     return {"article_id": record.id, "text": record.text, "events": events}

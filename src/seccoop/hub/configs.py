@@ -144,7 +144,6 @@ def features(config: str) -> Features:
         return {"id": string, **span(), **extra}
 
     def event(**arguments: Any) -> dict[str, Any]:
-        # issue 11: the event coreference `cluster` field goes after "realis"
         return {
             "id": string,
             "type": lab["event_type"],
@@ -155,6 +154,7 @@ def features(config: str) -> Features:
             "arguments": List(
                 {"role": lab["role"], "entity": string, "mention": string, "value": string, **arguments}
             ),
+            "cluster": string,
         }
 
     def quote(**speaker: Any) -> dict[str, Any]:
@@ -339,7 +339,8 @@ CONFIG_SUMMARIES = {
     "contexts, realis and role-labelled arguments. Each argument keeps the record's ids "
     "(`entity` and `mention`, or `value`) and carries its filler: the span (offsets and text), "
     "and the entity's type, canonical name and mention kind, or the value's type and normalized "
-    "form, so no join with another config is needed.",
+    "form, so no join with another config is needed; and the event-coreference `cluster` id "
+    "(null for an event reported once).",
     "quotes": "One row per article: the text and its direct, indirect and mixed quotes with their "
     "content spans and cue, and the speaker: entity id and mention id as in the record, plus "
     "the speaker's canonical name, entity type and the span of the mention the cue attaches to.",

@@ -95,6 +95,7 @@ IsoDate = Annotated[
 
 
 Qid = Annotated[str, Field(pattern=r"^Q[1-9][0-9]*$")]
+ClusterId = Annotated[str, Field(pattern=r"^ec[1-9][0-9]*$")]
 
 
 def _not_bool(value: Any) -> Any:
@@ -208,6 +209,12 @@ class Event(_Model):
     arguments: list[Argument] = Field(
         description="Role-labelled fillers: an entity (with a mention) or a value."
     )
+    cluster: ClusterId | None = Field(
+        default=None,
+        description="Event coreference: events that share a cluster id (ec1, ec2, ...) report one "
+        "real-world event; every id is used by at least two events of the same type. Null or absent "
+        "for an event reported once.",
+    )
 
 
 class Quote(_Model):
@@ -271,5 +278,12 @@ class Record(_Model):
 
 
 def dump_record(record: Record) -> str:
-    """Serialize a record the way committed files are written: fixed indent and key order."""
-    return json.dumps(record.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+    """Serialize a record the way committed files are written: fixed indent and key order.
+
+    An event's ``cluster`` is written only when it is set: a singleton event has no field.
+    """
+    data = record.model_dump(mode="json")
+    for event in data["events"]:
+        if event["cluster"] is None:
+            del event["cluster"]
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
