@@ -142,7 +142,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from seccoop.formats.export import ConversionError, MissingExtraError, export_corpus
 
     try:
-        result = export_corpus(args.format, Path(args.articles), Path(args.out))
+        result = export_corpus(
+            args.format, Path(args.articles), Path(args.out), drop_negated=args.drop_negated
+        )
     except ConversionError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -222,12 +224,19 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the whole report as JSON")
     p.set_defaults(func=_cmd_score)
 
-    p = sub.add_parser("export", help="write the records as conll, brat, spacy or labelstudio files")
-    p.add_argument("--format", required=True, choices=("conll", "brat", "spacy", "labelstudio"))
+    p = sub.add_parser(
+        "export", help="write the records as conll, brat, spacy or labelstudio files, or their PLOVER view"
+    )
+    p.add_argument("--format", required=True, choices=("conll", "brat", "spacy", "labelstudio", "plover"))
     p.add_argument(
         "--articles", default=str(DEFAULT_ARTICLES), help="record folder (default: dataset/articles)"
     )
     p.add_argument("--out", required=True, help="output folder")
+    p.add_argument(
+        "--drop-negated",
+        action="store_true",
+        help="plover: leave negated events out (default: keep them with the context 'negation')",
+    )
     p.set_defaults(func=_cmd_export)
 
     p = sub.add_parser("import", help="read brat or Label Studio files back into records")
