@@ -13,8 +13,9 @@ import pytest
 
 from seccoop.cli import main
 from seccoop.formats.export import LOSSES, export_records
-from seccoop.formats.plover import COOPERATIVE, PLOVER_FILE, plover_records
+from seccoop.formats.plover import PLOVER_FILE, plover_records
 from seccoop.record.models import Record
+from seccoop.record.plover import COOPERATIVE
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = [

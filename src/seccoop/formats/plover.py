@@ -1,5 +1,8 @@
 """The PLOVER view: SecCoop events recoded as PLOVER records, by the guidelines' departures D1–D4.
 
+The rules D2 and D1 are in :mod:`seccoop.record.plover` (shared with the scorer); this module
+writes the records (D3, D4) and the JSON Lines file.
+
 SecCoop annotates spans and structure where PLOVER codes events; ``dataset/GUIDELINES.md``
 ("Departures from PLOVER") lists each difference with a mechanical rule that maps a record back
 to PLOVER's coding, using only the events' ``type``, ``mode``, ``context``, ``realis``,
@@ -35,47 +38,19 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from seccoop.record.io import write_text_atomic
-from seccoop.record.models import Argument, EntityArgument, Event, Record
+from seccoop.record.models import EntityArgument, Record
+from seccoop.record.plover import PloverEvent, plover_events
 
 __all__ = ["PLOVER_FILE", "export_plover", "plover_records"]
 
 PLOVER_FILE = "plover.jsonl"
-COOPERATIVE = frozenset({"CONSULT", "SUPPORT", "COOPERATE", "AID"})
-ANNOUNCING = frozenset({"AGREE", "CONCEDE"})
 EXTENSION_ROLES = ("Time", "Duration", "Amount", "Instrument")
 _FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-@dataclass
-class _Draft:
-    """One event on its way through the rules."""
-
-    event: Event
-    sentence: int | None
-    type: str
-    mode: str | None
-    context: list[str]
-    arguments: list[Argument]
-    converted: bool = False
-    merged: list[str] = field(default_factory=list)
-
-
-def _sentence_index(record: Record) -> Any:
-    spans = sorted((s.start, s.end) for s in record.sentences)
-    starts = [s for s, _ in spans]
-
-    def index(start: int, end: int) -> int | None:
-        k = bisect_right(starts, start) - 1
-        return k if k >= 0 and end <= spans[k][1] else None
-
-    return index
 
 
 def _unique(items: Sequence[str]) -> list[str]:
@@ -84,57 +59,10 @@ def _unique(items: Sequence[str]) -> list[str]:
 
 def plover_records(record: Record, *, drop_negated: bool = False) -> list[dict[str, Any]]:
     """The PLOVER view of one record: one dict per exported event, in trigger order."""
-    sentence_of = _sentence_index(record)
-    drafts: list[_Draft] = []
-    for event in sorted(record.events, key=lambda e: (e.trigger.start, e.trigger.end, e.id)):
-        context = list(event.context)
-        # D2: realis
-        if event.realis == "generic" or (event.realis == "negated" and drop_negated):
-            continue
-        if event.realis == "hypothetical":
-            context.append("hypothetical")
-        elif event.realis == "negated":
-            context.append("negation")
-        draft = _Draft(
-            event,
-            sentence_of(event.trigger.start, event.trigger.end),
-            event.type,
-            event.mode,
-            context,
-            list(event.arguments),
-        )
-        # D1, step 1: future acts
-        if event.realis == "future":
-            if event.type in COOPERATIVE:
-                draft.type, draft.mode, draft.converted = "AGREE", None, True
-            elif event.type == "RETREAT":
-                draft.type, draft.mode, draft.converted = "CONCEDE", None, True
-            else:
-                draft.context.append("future")
-        drafts.append(draft)
-    # D1, step 2: merge a converted promised act into the act that announces it
-    absorbed: set[int] = set()
-    for a in drafts:
-        if a.event.realis != "actual" or a.type not in ANNOUNCING or a.sentence is None:
-            continue
-        for j, e in enumerate(drafts):
-            if (
-                j not in absorbed
-                and e.converted
-                and e.type == a.type
-                and e.sentence == a.sentence
-                and e.event.trigger.start >= a.event.trigger.end
-            ):
-                absorbed.add(j)
-                a.merged.append(e.event.id)
-                if not any(arg.role == "Target" for arg in a.arguments):
-                    a.arguments += [arg for arg in e.arguments if arg.role == "Target"]
-                a.context += [c for c in e.context if c not in a.context]
-                break
-    return [_record(record, d) for j, d in enumerate(drafts) if j not in absorbed]
+    return [_record(record, view) for view in plover_events(record, drop_negated=drop_negated)]
 
 
-def _record(record: Record, draft: _Draft) -> dict[str, Any]:
+def _record(record: Record, draft: PloverEvent) -> dict[str, Any]:
     """D3 and D4: the PLOVER fields of one surviving event."""
     entities = {e.id: e for e in record.entities}
     mentions = {m.id: m for m in record.mentions}
