@@ -181,7 +181,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
     from seccoop.check.diagnostics import render
 
     gold = [Path(p) for p in args.gold] if args.gold else [DEFAULT_ARTICLES]
-    run = score_files(Path(args.predictions), gold, args.task)
+    run = score_files(Path(args.predictions), gold, args.task, plover=args.plover)
     if run.findings:
         print(render(run.findings, "human"), file=sys.stderr)
     if run.report is not None:
@@ -222,6 +222,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--gold", nargs="+", metavar="PATH", help="gold records (default: dataset/articles)")
     p.add_argument("--json", action="store_true", help="print the whole report as JSON")
+    p.add_argument(
+        "--plover",
+        action="store_true",
+        help="events are in PLOVER coding: score them against the gold's PLOVER view",
+    )
     p.set_defaults(func=_cmd_score)
 
     p = sub.add_parser(
