@@ -688,3 +688,30 @@ def test_summary_lists_files_losses_and_notes(tmp_path: Path) -> None:
     lines = export_records([BORDER], "conll", tmp_path).summary()
     assert lines[0] == "wrote 1 file(s) in conll format"
     assert any(line.startswith("conll drops events:") for line in lines)
+
+
+# ---------------------------------------------------------------- event clusters (issue 11)
+
+CLUSTERED = BORDER.model_copy(
+    update={
+        "events": [e.model_copy(update={"cluster": "ec3"}) for e in BORDER.events[:2]] + BORDER.events[2:]
+    }
+)
+
+
+@pytest.mark.parametrize("fmt", ["brat", "labelstudio"])
+def test_event_clusters_survive_the_round_trip(tmp_path: Path, fmt: str) -> None:
+    export_records([CLUSTERED], fmt, tmp_path)
+    src = tmp_path if fmt == "brat" else tmp_path / "tasks.json"
+    (back,) = import_records(fmt, src, [CLUSTERED])
+    assert [e.cluster for e in back.events] == ["ec3", "ec3", None, None]
+
+
+def test_brat_writes_the_cluster_as_a_note_on_the_event(tmp_path: Path) -> None:
+    export_records([CLUSTERED], "brat", tmp_path)
+    ann = (tmp_path / "border-patrols.ann").read_text(encoding="utf-8")
+    notes = [line.split("\t") for line in ann.splitlines() if line.startswith("#")]
+    assert [(n[1], n[2]) for n in notes if n[1].split()[1].startswith("E")] == [
+        ("AnnotatorNotes E1", "ec3"),
+        ("AnnotatorNotes E2", "ec3"),
+    ]

@@ -217,7 +217,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
         return 0
 
     try:
-        result = export_corpus(args.format, Path(args.articles), Path(args.out))
+        result = export_corpus(
+            args.format, Path(args.articles), Path(args.out), drop_negated=args.drop_negated
+        )
     except ConversionError as exc:
         for problem in exc.problems:
             _fail("bad-input", str(problem), file=args.articles)
@@ -252,7 +254,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
     from seccoop.check.diagnostics import render
 
     gold = [Path(p) for p in args.gold] if args.gold else [DEFAULT_ARTICLES]
-    run = score_files(Path(args.predictions), gold, args.task)
+    run = score_files(Path(args.predictions), gold, args.task, plover=args.plover)
     if run.findings:
         print(render(run.findings, "human"), file=sys.stderr)
     if run.report is not None:
@@ -456,17 +458,31 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--gold", nargs="+", metavar="PATH", help="gold records (default: dataset/articles)")
     p.add_argument("--json", action="store_true", help="print the whole report as JSON")
+    p.add_argument(
+        "--plover",
+        action="store_true",
+        help="events are in PLOVER coding: score them against the gold's PLOVER view",
+    )
     p.set_defaults(func=_cmd_score)
 
-    p = command("export", "write the records as conll, brat, spacy, labelstudio or predictions files")
+    p = command(
+        "export",
+        "write the records as conll, brat, spacy, labelstudio or predictions files, or their PLOVER view",
+    )
     p.add_argument(
         "--format",
         required=True,
-        choices=("conll", "brat", "spacy", "labelstudio", "predictions"),
-        help="target format; predictions writes the gold as OUT/gold.predictions.jsonl",
+        choices=("conll", "brat", "spacy", "labelstudio", "plover", "predictions"),
+        help="target format; plover writes the PLOVER view (JSON Lines); predictions writes the gold "
+        "as OUT/gold.predictions.jsonl",
     )
     p.add_argument("--articles", default=str(DEFAULT_ARTICLES), help=articles_help)
     p.add_argument("--out", required=True, help="output folder")
+    p.add_argument(
+        "--drop-negated",
+        action="store_true",
+        help="plover: leave negated events out (default: keep them with the context 'negation')",
+    )
     p.set_defaults(func=_cmd_export)
 
     p = command("import", "read brat or Label Studio files back into records")

@@ -170,6 +170,11 @@ class EventPrediction(_Model):
     type: EventType
     trigger: SpanPrediction
     arguments: list[ArgumentPrediction] = Field(description="Possibly empty.")
+    cluster: str | None = Field(
+        default=None,
+        description="Event coreference: events of the article with the same label report one "
+        "real-world event; null or absent for an event reported once.",
+    )
 
 
 class QuotePrediction(_Model):
@@ -293,6 +298,7 @@ class AlignedEvent:
     type: str
     trigger: Span | None
     arguments: tuple[AlignedArgument, ...]
+    cluster: str | None = None
 
 
 @dataclass(frozen=True)
@@ -460,7 +466,7 @@ def align_prediction(prediction: ArticlePrediction, text: str) -> AlignedPredict
             AlignedArgument(a.role, al.nearest(a, ["events", i, "arguments", j], trigger))
             for j, a in enumerate(event.arguments)
         )
-        events.append(AlignedEvent(event.type, trigger, args))
+        events.append(AlignedEvent(event.type, trigger, args, event.cluster))
     quotes = []
     for i, (quote, content) in enumerate(zip(prediction.quotes, contents, strict=True)):
         first = next((c for c in content if c is not None), None)

@@ -43,9 +43,9 @@ __all__ = [
     "settle_entities",
 ]
 
-Format = Literal["conll", "brat", "spacy", "labelstudio"]
+Format = Literal["conll", "brat", "spacy", "labelstudio", "plover"]
 ImportFormat = Literal["brat", "labelstudio"]
-EXPORT_FORMATS: tuple[Format, ...] = ("conll", "brat", "spacy", "labelstudio")
+EXPORT_FORMATS: tuple[Format, ...] = ("conll", "brat", "spacy", "labelstudio", "plover")
 IMPORT_FORMATS: tuple[ImportFormat, ...] = ("brat", "labelstudio")
 
 ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
@@ -171,6 +171,22 @@ LOSSES: dict[Format, tuple[Loss, ...]] = {
         Loss(("values.id", "values.normalized"), "value ids and normalization ('values' span group)"),
         Loss(("events",), "events, their triggers and arguments"),
         Loss(("quotes",), "quotes, cues and speakers"),
+    ),
+    "plover": (
+        *_BASE_ONLY[1:],
+        Loss(("text", "sentences"), "the text and the sentences: only trigger texts and offsets are kept"),
+        Loss(
+            ("entities", "mentions", "non_mentions"),
+            "entities and mentions, except the canonical names and ids of event participants",
+        ),
+        Loss(("values",), "values, except those that fill Time, Duration or Amount"),
+        Loss(("quotes",), "quotes, cues and speakers"),
+        Loss(
+            ("events[generic]", "events[merged]", "events.realis", "events.arguments.mention"),
+            "generic events, promised acts merged into the act that announces them (D1), realis "
+            "(recoded into type and context, D1-D2) and the mention of each argument (PLOVER codes "
+            "actors, not spans)",
+        ),
     ),
 }
 

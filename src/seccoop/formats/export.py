@@ -2,7 +2,9 @@
 
 :func:`export_records` writes records as ``conll`` (CoNLL-2003-style IOB2 over the outermost
 names), ``brat`` (standoff ``.txt`` + ``.ann`` and an ``annotation.conf``), ``spacy`` (a
-``DocBin``; spaCy is an optional extra) or ``labelstudio`` (JSON tasks and a labeling config).
+``DocBin``; spaCy is an optional extra), ``labelstudio`` (JSON tasks and a labeling config) or
+``plover`` (the PLOVER view of the events as JSON Lines, by the guidelines' departures D1–D4;
+:mod:`seccoop.formats.plover`).
 :func:`import_records` reads ``brat`` and ``labelstudio`` files back on top of the original
 records, which supply what the format cannot carry (metadata, zones, sentences, ...). What each
 format drops is data (:data:`LOSSES`), returned with every export so the CLI can print it, and
@@ -75,6 +77,10 @@ def _writer(fmt: str) -> _Writer:
         from seccoop.formats.labelstudio import export_labelstudio
 
         return export_labelstudio
+    if fmt == "plover":
+        from seccoop.formats.plover import export_plover
+
+        return export_plover
     raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(EXPORT_FORMATS)}")
 
 
@@ -90,8 +96,13 @@ def _reader(fmt: str) -> _Reader:
     raise ValueError(f"unknown import format {fmt!r}; expected one of {', '.join(IMPORT_FORMATS)}")
 
 
-def export_records(records: Sequence[Record], fmt: str, out_dir: Path) -> ExportResult:
+def export_records(
+    records: Sequence[Record], fmt: str, out_dir: Path, *, drop_negated: bool = False
+) -> ExportResult:
     """Write ``records`` in format ``fmt`` under ``out_dir``; say what was written and dropped.
+
+    ``drop_negated`` applies to ``plover`` only: leave negated events out of the view instead of
+    marking them with the context ``negation``.
 
     Raises :class:`ConversionError` (nothing written) when a record has spans that do not match
     its text or references that do not resolve, or when two records share an id;
@@ -105,7 +116,12 @@ def export_records(records: Sequence[Record], fmt: str, out_dir: Path) -> Export
     ]
     if problems:
         raise ConversionError(tuple(problems))
-    files, notes = writer(records, out_dir)
+    if fmt == "plover":
+        from seccoop.formats.plover import export_plover
+
+        files, notes = export_plover(records, out_dir, drop_negated=drop_negated)
+    else:
+        files, notes = writer(records, out_dir)
     known = cast(Format, fmt)
     return ExportResult(known, tuple(files), LOSSES[known], tuple(notes))
 
@@ -145,9 +161,9 @@ def _load_records(articles: Path, *, allow_errors: bool = False) -> list[Record]
     return report.models
 
 
-def export_corpus(fmt: str, articles: Path, out_dir: Path) -> ExportResult:
+def export_corpus(fmt: str, articles: Path, out_dir: Path, *, drop_negated: bool = False) -> ExportResult:
     """Validate the records in ``articles`` and export them (``seccoop export``)."""
-    return export_records(_load_records(articles), fmt, out_dir)
+    return export_records(_load_records(articles), fmt, out_dir, drop_negated=drop_negated)
 
 
 @dataclass(frozen=True)

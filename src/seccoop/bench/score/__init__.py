@@ -75,6 +75,7 @@ from seccoop.bench.score.quotes import QuoteScores, _score_quotes
 from seccoop.bench.score.report import ScoreReport, report_json
 from seccoop.check.diagnostics import Finding, finding, sort_key
 from seccoop.record.models import EntityArgument, Mention, Record
+from seccoop.record.plover import plover_gold
 
 __all__ = [
     "NER_MODES",
@@ -115,7 +116,11 @@ def _empty(article_id: str) -> AlignedPrediction:
 
 
 def score(
-    gold: Sequence[Record], predictions: Sequence[ArticlePrediction], task: Task = "all"
+    gold: Sequence[Record],
+    predictions: Sequence[ArticlePrediction],
+    task: Task = "all",
+    *,
+    plover: bool = False,
 ) -> ScoreReport:
     """Score ``predictions`` against ``gold`` on one task, or on all of them.
 
@@ -123,6 +128,10 @@ def score(
     article that is not in ``gold``, or a second prediction for one article, raises
     ``ValueError`` (:func:`seccoop.bench.predictions.validate_predictions` reports both as findings
     first). Text-only spans are aligned with :func:`seccoop.bench.predictions.align_prediction`.
+
+    With ``plover``, predicted events are in PLOVER coding and are scored against the gold's
+    PLOVER view (:func:`seccoop.record.plover.plover_gold`: future cooperative acts as AGREE,
+    promised acts merged into their pledge, no generic events), on the same trigger spans.
     """
     if task not in TASKS:
         raise ValueError(f"unknown task {task!r}; expected one of: {', '.join(TASKS)}")
@@ -134,7 +143,7 @@ def score(
         if p.id in by_id:
             raise ValueError(f"two predictions for article {p.id!r}")
         by_id[p.id] = p
-    records = list(gold)
+    records = [plover_gold(r) for r in gold] if plover else list(gold)
     aligned = [align_prediction(by_id[r.id], r.text) if r.id in by_id else _empty(r.id) for r in records]
     unaligned = sum(len(a.unaligned) + len(a.bad_offsets) for a in aligned)
 
@@ -150,6 +159,7 @@ def score(
         entities=_score_entities(records, aligned) if wanted("entities") else None,
         events=_score_events(records, aligned) if wanted("events") else None,
         quotes=_score_quotes(records, aligned) if wanted("quotes") else None,
+        plover=plover,
     )
 
 
@@ -178,7 +188,7 @@ def gold_as_predictions(records: Iterable[Record]) -> list[ArticlePrediction]:
                         ArgumentPrediction(role=a.role, start=filler.start, end=filler.end, text=filler.text)
                     )
             trigger = SpanPrediction(start=ev.trigger.start, end=ev.trigger.end, text=ev.trigger.text)
-            events.append(EventPrediction(type=ev.type, trigger=trigger, arguments=args))
+            events.append(EventPrediction(type=ev.type, trigger=trigger, arguments=args, cluster=ev.cluster))
         quotes = []
         for q in r.quotes:
             said = mentions.get(q.speaker_mention) if q.speaker_mention else None
@@ -244,7 +254,9 @@ def load_gold(paths: Sequence[Path]) -> tuple[list[Record], tuple[Finding, ...]]
     return report.models, ()
 
 
-def score_files(predictions: Path, gold: Sequence[Path], task: Task = "all") -> ScoreRun:
+def score_files(
+    predictions: Path, gold: Sequence[Path], task: Task = "all", *, plover: bool = False
+) -> ScoreRun:
     """Validate the gold, validate the predictions, and score them if both are sound.
 
     Gold that does not validate, or no gold at all, is exit 2 (score against a clean corpus:
@@ -258,4 +270,4 @@ def score_files(predictions: Path, gold: Sequence[Path], task: Task = "all") -> 
     findings = tuple(sorted(checked.findings, key=sort_key))
     if checked.exit_code:
         return ScoreRun(findings, None, checked.exit_code)
-    return ScoreRun(findings, score(records, list(checked.predictions), task), 0)
+    return ScoreRun(findings, score(records, list(checked.predictions), task, plover=plover), 0)

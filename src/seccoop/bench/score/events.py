@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from seccoop.bench.predictions import (
     AlignedPrediction,
 )
+from seccoop.bench.score.event_coref import EventCorefScores, score_event_coref
 from seccoop.bench.score.measures import Score, Span, _add, _matched, _multiset_hits
 from seccoop.record.models import EntityArgument, Record
 
@@ -32,6 +33,8 @@ class EventScores:
     argument_classification: Score
     argument_identification_with_trigger: Score
     argument_classification_with_trigger: Score
+    clusters: EventCorefScores | None = None
+    """Event coreference (MUC, B-cubed, CEAF-e over event mentions; :mod:`.event_coref`)."""
 
 
 _GoldArg = tuple[str, Span, str, frozenset[Span]]
@@ -95,4 +98,4 @@ def _score_events(records: Sequence[Record], aligned: Sequence[AlignedPrediction
         name: Score.of(*tallies[name])
         for name in ("trigger_identification", "trigger_classification", *variants)
     }
-    return EventScores(**scores)
+    return EventScores(**scores, clusters=score_event_coref(records, aligned))

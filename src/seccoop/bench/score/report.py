@@ -26,6 +26,8 @@ class ScoreReport:
     entities: EntityScores | None = None
     events: EventScores | None = None
     quotes: QuoteScores | None = None
+    plover: bool = False
+    """Whether events were scored in PLOVER coding against the gold's PLOVER view."""
 
     def to_dict(self) -> dict[str, Any]:
         """The whole report as JSON-ready data (for ``seccoop score --json``)."""
@@ -60,7 +62,18 @@ class ScoreReport:
             put("link_accuracy", ent.links.value, ent.links.total > 0)
         if self.events is not None:
             for name, value in asdict(self.events).items():
-                put(f"{name}_f1", value["f1"], value["gold"] + value["predicted"] > 0)
+                if name != "clusters":
+                    put(f"{name}_f1", value["f1"], value["gold"] + value["predicted"] > 0)
+            clusters = self.events.clusters
+            if clusters is not None:
+                put("event_coref_muc_f1", clusters.muc.f1, clusters.muc.applicable)
+                put("event_coref_b3_f1", clusters.b_cubed.f1, clusters.b_cubed.applicable)
+                put("event_coref_ceafe_f1", clusters.ceaf_e.f1, clusters.ceaf_e.applicable)
+                put(
+                    "event_coref_conll_f1",
+                    clusters.conll_f1,
+                    clusters.muc.applicable and clusters.b_cubed.applicable,
+                )
         if self.quotes is not None:
             q = self.quotes
             put("quote_content_exact_f1", q.content_exact.f1, q.content_exact.applicable)
@@ -74,6 +87,7 @@ class ScoreReport:
         lines = [
             f"task {self.task}: {self.articles} gold article(s), {self.predicted_articles} predicted, "
             f"{self.unaligned} predicted span(s) not aligned to the text"
+            + ("; events in PLOVER coding" if self.plover else "")
         ]
         if self.ner is not None:
             lines += ["", "NER (names)", _row("", "P", "R", "F1", "COR", "INC", "PAR", "MIS", "SPU")]
@@ -130,6 +144,11 @@ class ScoreReport:
                 ("arg cls+trig", self.events.argument_classification_with_trigger),
             ):
                 lines.append(_row(name, s.precision, s.recall, s.f1, s.gold, s.predicted))
+            if self.events.clusters is not None:
+                ec = self.events.clusters
+                for label, cs in (("ev MUC", ec.muc), ("ev B-cubed", ec.b_cubed), ("ev CEAF-e", ec.ceaf_e)):
+                    lines.append(_row(label, cs.precision, cs.recall, cs.f1, "", ""))
+                lines.append(_row("ev CoNLL", "", "", ec.conll_f1, "", ""))
         if self.quotes is not None:
             q = self.quotes
             lines += ["", "Quotes", _row("", "P", "R", "F1", "gold", "pred")]
