@@ -1,5 +1,7 @@
-"""Compute inter-annotator agreement of dataset/passes/a and /b; write dataset/agreement.json and
-the table in dataset/AGREEMENT.md. Usage: python scripts/agreement.py [--check]
+"""Compute the inter-annotator agreement files that `seccoop build` also writes: all layers of the
+1.0.0 passes (dataset/passes/v1/a, b -> dataset/agreement.json and its table in
+dataset/AGREEMENT.md) and the event layer of the current passes (dataset/passes/a, b ->
+dataset/agreement-events.json and its table). Usage: python scripts/agreement.py [--check]
 
 With --events PASS_A_DIR PASS_B_DIR, compare the event layer of two folders of full records
 instead (trigger F1; kappa and alpha for type, realis and mode; context; argument F1; event
@@ -17,12 +19,9 @@ from pydantic import ValidationError
 
 from seccoop.bench.agreement import (
     compare_event_folders,
-    compare_folders,
     render_events_markdown,
-    render_markdown,
-    splice_table,
-    to_json,
 )
+from seccoop.hub.derived import DerivedPaths, agreement_outputs
 from seccoop.record.io import write_text_atomic
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,13 +60,7 @@ def main() -> int:
         return _events(args.events[0], args.events[1], args.json)
     if args.json:
         parser.error("--json needs --events")
-    articles = compare_folders(ROOT / "dataset/passes/a", ROOT / "dataset/passes/b")
-    outputs = {
-        ROOT / "dataset/agreement.json": json.dumps(to_json(articles), indent=2) + "\n",
-        ROOT / "dataset/AGREEMENT.md": splice_table(
-            (ROOT / "dataset/AGREEMENT.md").read_text(encoding="utf-8"), render_markdown(articles)
-        ),
-    }
+    outputs = agreement_outputs(DerivedPaths.of(ROOT / "dataset/articles", ROOT / "dataset/hf"))
     stale = [p for p, text in outputs.items() if not p.exists() or p.read_text(encoding="utf-8") != text]
     if args.check:
         for path in stale:
@@ -75,7 +68,8 @@ def main() -> int:
         return 1 if stale else 0
     for path, text in outputs.items():
         write_text_atomic(path, text)
-    print(render_markdown(articles), end="")
+    for path in outputs:
+        print(f"wrote {path}")
     return 0
 
 

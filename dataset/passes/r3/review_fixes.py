@@ -2,13 +2,12 @@
 
 Two reviewers who saw neither revision-3 pass checked the records against revision 3 of the
 guidelines: one the event layer after adjudication (two context errors), one the entity, value and
-quote layers (the new quote-cue test, narrator words, unnamed organizations, sectors, nominal
-spans, open intervals); the 2026-11 review's single findings are here too. Run once from the
-repository root, after dataset/passes/r3/adjudicate.py: ``python dataset/passes/r3/review_fixes.py``. Each edit is listed in dataset/AGREEMENT.md
-(section "Revision 3"); each one checks the text before it changes anything, so a record that
-no longer looks as expected stops the script instead of being edited blindly. Offsets are
-computed from the text, never typed.
-"""
+quote layers (the new quote-cue test, narrator words, unnamed organizations, sectors, nominal spans,
+open intervals); the 2026-11 review's single findings are here too. Run once from the repository
+root, after dataset/passes/r3/adjudicate.py: ``python dataset/passes/r3/review_fixes.py``. Each edit
+is listed in dataset/AGREEMENT.md (section "Revision 3"); each one checks the text before it changes
+anything, so a record that no longer looks as expected stops the script instead of being edited
+blindly. Offsets are computed from the text, never typed."""
 
 from __future__ import annotations
 
@@ -36,7 +35,7 @@ def _span(text: str, surface: str, after: int = 0) -> dict:
 
 
 def _next_id(items: list[dict], prefix: str) -> str:
-    return f"{prefix}{max(int(i['id'][len(prefix):]) for i in items) + 1}"
+    return f"{prefix}{max(int(i['id'][len(prefix) :]) for i in items) + 1}"
 
 
 def volatile_region() -> None:
@@ -62,7 +61,7 @@ def framework_it() -> None:
     name = "us-kenya-defense-cooperation-pact"
     r = _load(name)
     text = r["text"]
-    anchor = text.index("adding: \"It will help guide")
+    anchor = text.index('adding: "It will help guide')
     span = _span(text, "It", anchor)
     if any(m["start"] == span["start"] for m in r["mentions"]):
         return
@@ -139,7 +138,7 @@ def _value(r: dict, surface: str, after: str) -> dict:
 
 
 def open_intervals() -> None:
-    """"Since 2021" and "which lasts through 2028" are open intervals (guidelines §4)."""
+    """ "Since 2021" and "which lasts through 2028" are open intervals (guidelines §4)."""
     name = "rwanda-benin-military-assistance"
     r = _load(name)
     _value(r, "2021", "Since ")["normalized"] = "2021/.."
@@ -162,8 +161,13 @@ def junta() -> None:
     if any(e["name"] == "Mali's junta" for e in r["entities"]):
         return
     span = _span(text, "junta", text.index("tensions with the junta there"))
-    entity = {"id": _next_id(r["entities"], "e"), "type": "ORG", "name": "Mali's junta", "wikidata": None,
-              "sector": "MIL"}
+    entity = {
+        "id": _next_id(r["entities"], "e"),
+        "type": "ORG",
+        "name": "Mali's junta",
+        "wikidata": None,
+        "sector": "MIL",
+    }
     mention = {**span, "id": _next_id(r["mentions"], "m"), "entity": entity["id"], "kind": "NOM"}
     r["entities"].append(entity)
     r["mentions"] = sorted([*r["mentions"], mention], key=lambda m: (m["start"], -m["end"]))
@@ -204,8 +208,16 @@ def _add_quote(r: dict, cue: str, cue_after: str, content: str, speaker: str, sp
     content_span = _span(text, content, cue_span["end"])
     s_start = text.index(speaker_at)
     said = next(m for m in r["mentions"] if m["start"] == s_start and m["text"] == speaker)
-    r["quotes"].append({"id": "new", "kind": "indirect", "content": [content_span], "cue": cue_span,
-                        "speaker": said["entity"], "speaker_mention": said["id"]})
+    r["quotes"].append(
+        {
+            "id": "new",
+            "kind": "indirect",
+            "content": [content_span],
+            "cue": cue_span,
+            "speaker": said["entity"],
+            "speaker_mention": said["id"],
+        }
+    )
 
 
 def _renumber_quotes(r: dict) -> None:
@@ -219,23 +231,75 @@ def evaluative_cues() -> None:
     content complement are cues of indirect quotes."""
     name = "us-kenya-defense-cooperation-pact"
     r = _load(name)
-    _add_quote(r, "highlighting", "Haiti mission, ", "the U.S. and Kenya's shared commitment to peace, "
-               "security, and stability in the region and worldwide", "Lloyd Austin", "Lloyd Austin pledged $100 million")
-    _add_quote(r, "underscoring", "Manda Bay, ", "the importance of their strategic alliance", "Austin",
-               "Austin also expressed his gratitude")
-    _add_quote(r, "voicing", "", "the nation's commitment to preserving Niger's democratically elected "
-               "government", "He", "He stressed the U.S. call")
+    _add_quote(
+        r,
+        "highlighting",
+        "Haiti mission, ",
+        "the U.S. and Kenya's shared commitment to peace, "
+        "security, and stability in the region and worldwide",
+        "Lloyd Austin",
+        "Lloyd Austin pledged $100 million",
+    )
+    _add_quote(
+        r,
+        "underscoring",
+        "Manda Bay, ",
+        "the importance of their strategic alliance",
+        "Austin",
+        "Austin also expressed his gratitude",
+    )
+    _add_quote(
+        r,
+        "voicing",
+        "",
+        "the nation's commitment to preserving Niger's democratically elected government",
+        "He",
+        "He stressed the U.S. call",
+    )
     _renumber_quotes(r)
     _save(name, r)
     name = "us-kenya-defense-partnership-pentagon"
     r = _load(name)
-    _add_quote(r, "highlights", "us defense secretary ", "crucial partnership with kenya", "us defense secretary",
-               "us defense secretary highlights")
-    _add_quote(r, "Highlights", "US Defense Secretary ", "Crucial Partnership with Kenya", "US Defense Secretary",
-               "US Defense Secretary Highlights")
+    _add_quote(
+        r,
+        "highlights",
+        "us defense secretary ",
+        "crucial partnership with kenya",
+        "us defense secretary",
+        "us defense secretary highlights",
+    )
+    _add_quote(
+        r,
+        "Highlights",
+        "US Defense Secretary ",
+        "Crucial Partnership with Kenya",
+        "US Defense Secretary",
+        "US Defense Secretary Highlights",
+    )
     _add_quote(r, "Highlighting", "", "Kenya’s strategic significance", "Austin", "Austin commended")
     _renumber_quotes(r)
     _save(name, r)
+
+
+OLD_NOTE = (
+    "Annotated twice, independently (passes in dataset/passes/a and /b), and adjudicated; the "
+    "agreement figures and every adjudicated decision are in dataset/AGREEMENT.md."
+)
+NEW_NOTE = (
+    "Annotated twice, independently, and adjudicated: every layer for 1.0.0 (passes in "
+    "dataset/passes/v1/a and /b), the event layer again under guidelines revision 3 (passes in "
+    "dataset/passes/a and /b, which keep the other layers as given); the agreement figures and every "
+    "adjudicated decision are in dataset/AGREEMENT.md."
+)
+
+
+def provenance_note() -> None:
+    """The note on double annotation names both rounds of passes."""
+    for path in sorted(ARTICLES.glob("*.json")):
+        r = _load(path.stem)
+        if OLD_NOTE in r["annotation"]["notes"]:
+            r["annotation"]["notes"] = [NEW_NOTE if n == OLD_NOTE else n for n in r["annotation"]["notes"]]
+            _save(path.stem, r)
 
 
 if __name__ == "__main__":
@@ -248,3 +312,4 @@ if __name__ == "__main__":
     sectors()
     nominal_span()
     evaluative_cues()
+    provenance_note()

@@ -264,6 +264,29 @@ def _render_json(data: Any) -> list[str]:
     return ["```json", json.dumps(data, ensure_ascii=False, indent=2), "```"]
 
 
+def _events_agreement(data: Mapping[str, Any]) -> list[str]:
+    """The event-layer agreement figures (``dataset/agreement-events.json``) as a table."""
+    rows: list[tuple[str, Any]] = []
+    triggers = data.get("triggers") or {}
+    rows.append(("trigger spans, F1", triggers.get("f1")))
+    for name in ("type", "realis", "mode"):
+        x = data.get(name) or {}
+        rows.append(
+            (
+                f"{name} on shared triggers, kappa / alpha",
+                f"{_cell(x.get('kappa'))} / {_cell(x.get('alpha'))}",
+            )
+        )
+    context = data.get("context") or {}
+    rows.append(("context sets, mean Jaccard", context.get("jaccard")))
+    for x in context.get("labels") or []:
+        rows.append((f"context `{x.get('attribute')}`, kappa", x.get("kappa")))
+    rows.append(("arguments (role and entity), F1", (data.get("arguments") or {}).get("f1")))
+    for metric, x in (data.get("clusters") or {}).items():
+        rows.append((f"event clusters, {metric} F1", (x or {}).get("f1")))
+    return _table(["measure", "value"], rows)
+
+
 # ---------------------------------------------------------------- body sections
 
 
@@ -675,6 +698,9 @@ def render_card(
     yaml = card_data(tables).to_yaml()
     by_config: Mapping[str, ConfigTable] = {t.config: t for t in tables}
     agreement_data = _read_json(agreement)
+    # The event-layer agreement of the current passes sits beside the all-layer figures.
+    events_file = agreement.with_name("agreement-events.json") if agreement is not None else None
+    events_data = _read_json(events_file) if events_file is not None and events_file.is_file() else None
     baseline_data = _read_json(baselines)
     n = len(records)
     links = _links(meta)
@@ -785,12 +811,25 @@ def render_card(
         "",
         *(
             [
-                "Inter-annotator agreement between the two independent annotations, before adjudication:",
+                "Inter-annotator agreement between the two independent annotations, before adjudication"
+                + (" (the 1.0.0 passes, every layer):" if events_data is not None else ":"),
                 "",
                 *_render_json(agreement_data),
             ]
             if agreement_data is not None
             else ["Agreement figures are pending: they will be reported here once computed."]
+        ),
+        *(
+            [
+                "",
+                "The event layer was re-annotated under guidelines revision 3 by two new independent "
+                "passes; their agreement before adjudication (kappa: Cohen's; alpha: Krippendorff's, "
+                "nominal; – marks an undefined value):",
+                "",
+                *_events_agreement(events_data),
+            ]
+            if isinstance(events_data, dict)
+            else []
         ),
         "",
         "### Personal and sensitive information",

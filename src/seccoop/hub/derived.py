@@ -3,7 +3,10 @@
 ``seccoop build`` calls :func:`build_all`; ``seccoop build --check`` calls :func:`check_all`.
 The order matters and is fixed here, so that no contributor has to remember it:
 
-1. ``dataset/agreement.json`` and the table of ``dataset/AGREEMENT.md`` (from dataset/passes/a, b);
+1. the agreement figures: ``dataset/agreement.json`` and the 1.0.0 table of ``dataset/AGREEMENT.md``
+   (all layers, from the 1.0.0 passes in dataset/passes/v1/a, b, or from dataset/passes/a, b where
+   there is no v1 folder), and ``dataset/agreement-events.json`` with the event-layer table of the
+   current passes (dataset/passes/a, b);
 2. ``dataset/baselines.json`` (the baseline systems scored on the records; the card reads it);
 3. ``dataset/hf/``: parquet per config, the card, Croissant (reads 1 and 2);
 4. the README's statistics block and baseline table.
@@ -24,7 +27,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from seccoop.bench.agreement import compare_folders, render_markdown, splice_table, to_json
+from seccoop.bench.agreement import (
+    EVENTS_TABLE_BEGIN,
+    EVENTS_TABLE_END,
+    compare_event_folders,
+    compare_folders,
+    render_events_markdown,
+    render_markdown,
+    splice_table,
+    to_json,
+)
 from seccoop.bench.baseline import LEADERBOARD_BEGIN, LEADERBOARD_END, leaderboard_markdown, write_baselines
 from seccoop.bench.schemas import REGENERATE as SCHEMAS_FIX
 from seccoop.bench.schemas import check_schemas
@@ -78,7 +90,18 @@ class DerivedPaths:
 
     @property
     def passes(self) -> tuple[Path, Path]:
+        """The two passes behind the current records."""
         return self.dataset / "passes" / "a", self.dataset / "passes" / "b"
+
+    @property
+    def passes_all_layers(self) -> tuple[Path, Path]:
+        """The passes compared on every layer: the 1.0.0 passes where they are kept."""
+        v1 = self.dataset / "passes" / "v1"
+        return (v1 / "a", v1 / "b") if v1.is_dir() else self.passes
+
+    @property
+    def agreement_events_json(self) -> Path:
+        return self.dataset / "agreement-events.json"
 
     @property
     def links(self) -> Path:
@@ -126,17 +149,25 @@ def _refuse_drafts(records: list[Record], include_drafts: bool) -> None:
         )
 
 
-def _agreement_outputs(paths: DerivedPaths) -> dict[Path, str]:
+def agreement_outputs(paths: DerivedPaths) -> dict[Path, str]:
+    """The agreement files and their text: all layers of the 1.0.0 passes, and the event layer of
+    the current passes (each only where its passes and the document exist)."""
+    out: dict[Path, str] = {}
+    if not paths.agreement_md.exists():
+        return out
+    document = paths.agreement_md.read_text(encoding="utf-8")
+    pass_a, pass_b = paths.passes_all_layers
+    if pass_a.is_dir() and pass_b.is_dir():
+        articles = compare_folders(pass_a, pass_b)
+        out[paths.agreement_json] = json.dumps(to_json(articles), indent=2) + "\n"
+        document = splice_table(document, render_markdown(articles))
     pass_a, pass_b = paths.passes
-    if not (pass_a.is_dir() and pass_b.is_dir() and paths.agreement_md.exists()):
-        return {}
-    articles = compare_folders(pass_a, pass_b)
-    return {
-        paths.agreement_json: json.dumps(to_json(articles), indent=2) + "\n",
-        paths.agreement_md: splice_table(
-            paths.agreement_md.read_text(encoding="utf-8"), render_markdown(articles)
-        ),
-    }
+    if pass_a.is_dir() and pass_b.is_dir() and EVENTS_TABLE_BEGIN in document:
+        events = compare_event_folders(pass_a, pass_b)
+        out[paths.agreement_events_json] = json.dumps(events.as_dict(), indent=2) + "\n"
+        document = splice(document, EVENTS_TABLE_BEGIN, EVENTS_TABLE_END, render_events_markdown(events))
+    out[paths.agreement_md] = document
+    return out
 
 
 def _baselines_text(paths: DerivedPaths) -> str:
@@ -166,7 +197,7 @@ def build_all(
     records = _records(paths)
     _refuse_drafts(records, include_drafts)
     written: list[Path] = []
-    for path, text in _agreement_outputs(paths).items():
+    for path, text in agreement_outputs(paths).items():
         write_text_atomic(path, text)
         written.append(path)
         log(f"wrote {path}")
@@ -218,7 +249,7 @@ def check_all(paths: DerivedPaths, *, include_drafts: bool = False) -> list[Stal
     for drift in check_schemas(paths.schemas) if paths.schemas.is_dir() else []:
         stale.append(Stale(str(drift.path), drift.reason, SCHEMAS_FIX))
     stale += _stale_links(paths)
-    for path, text in _agreement_outputs(paths).items():
+    for path, text in agreement_outputs(paths).items():
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             stale.append(Stale(str(path), "differs from the annotation passes", AGREEMENT_FIX))
     baselines = _baselines_text(paths)

@@ -14,7 +14,7 @@ import json
 import re
 from typing import Any
 
-from seccoop.record.models import Record
+from seccoop.record.models import Record, record_data
 
 __all__ = ["canonical_record", "canonical_text", "renumber_ids"]
 
@@ -47,19 +47,19 @@ def _sorted_layers(data: dict[str, Any]) -> dict[str, Any]:
 
 def canonical_record(record: Record) -> Record:
     """The record with its layers in canonical order (same content, as sets)."""
-    return Record.model_validate(_sorted_layers(record.model_dump(mode="json")))
+    return Record.model_validate(_sorted_layers(record_data(record)))
 
 
 def canonical_text(record: Record) -> str:
     """The canonical file text of a record (what ``dump_record(canonical_record(record))`` gives,
     without validating the model again: the validator runs this on every clean record)."""
-    return json.dumps(_sorted_layers(record.model_dump(mode="json")), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(_sorted_layers(record_data(record)), ensure_ascii=False, indent=2) + "\n"
 
 
 def renumber_ids(record: Record) -> Record:
-    """Renumber ids in canonical order (s1.., e1.. by first mention, m1.., v1.., ev1.., q1..) and
-    rewrite every reference; the content is unchanged."""
-    data = _sorted_layers(record.model_dump(mode="json"))
+    """Renumber ids in canonical order (s1.., e1.. by first mention, m1.., v1.., ev1.., q1..,
+    event clusters ec1.. by first trigger) and rewrite every reference; the content is unchanged."""
+    data = _sorted_layers(record_data(record))
     first_mention: dict[str, int] = {}
     for index, mention in enumerate(data["mentions"]):
         first_mention.setdefault(mention["entity"], index)
@@ -82,7 +82,10 @@ def renumber_ids(record: Record) -> Record:
     data["entities"] = entities
     for mention in data["mentions"]:
         mention["entity"] = maps["entities"].get(mention["entity"], mention["entity"])
+    clusters: dict[str, str] = {}
     for event in data["events"]:
+        if event.get("cluster") is not None:
+            event["cluster"] = clusters.setdefault(event["cluster"], f"ec{len(clusters) + 1}")
         for argument in event["arguments"]:
             if "entity" in argument:
                 argument["entity"] = maps["entities"].get(argument["entity"], argument["entity"])

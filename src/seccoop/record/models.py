@@ -35,6 +35,7 @@ __all__ = [
     "ValueArgument",
     "Zone",
     "dump_record",
+    "record_data",
 ]
 
 SCHEMA_VERSION = 1
@@ -277,8 +278,8 @@ class Record(_Model):
     annotation: Annotation = Field(description="Who annotated and adjudicated, the status, and notes.")
 
 
-def dump_record(record: Record) -> str:
-    """Serialize a record the way committed files are written: fixed indent and key order.
+def record_data(record: Record) -> dict[str, Any]:
+    """The record as the JSON data of a committed file, in the models' key order.
 
     An event's ``cluster`` is written only when it is set: a singleton event has no field.
     """
@@ -286,4 +287,9 @@ def dump_record(record: Record) -> str:
     for event in data["events"]:
         if event["cluster"] is None:
             del event["cluster"]
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return data
+
+
+def dump_record(record: Record) -> str:
+    """Serialize a record the way committed files are written: fixed indent and key order."""
+    return json.dumps(record_data(record), ensure_ascii=False, indent=2) + "\n"

@@ -19,8 +19,8 @@ from typing import Any
 from seccoop.record.io import write_text_atomic
 from seccoop.record.models import Record, dump_record
 
-ROOT = Path(__file__).resolve().parents[2]
-PASS_A = ROOT / "dataset" / "passes" / "a"
+ROOT = Path(__file__).resolve().parents[3]
+PASS_A = ROOT / "dataset" / "passes" / "v1" / "a"
 OUT = ROOT / "dataset" / "articles"
 Rec = dict[str, Any]
 METADATA_NOTE = re.compile(r"^(title|publisher|byline|published|url|wikidata)\b", re.IGNORECASE)
