@@ -174,17 +174,83 @@ def _cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _skipped_notice(skipped: Sequence[str]) -> None:
+    if skipped:
+        shown = ", ".join(skipped[:5]) + (", ..." if len(skipped) > 5 else "")
+        print(
+            f"note: {len(skipped)} predicted article(s) outside --gold left out: {shown}",
+            file=sys.stderr,
+        )
+
+
 def _cmd_score(args: argparse.Namespace) -> int:
     from seccoop.bench.score import report_json, score_files
     from seccoop.check.diagnostics import render
 
     gold = [Path(p) for p in args.gold] if args.gold else [DEFAULT_ARTICLES]
-    run = score_files(Path(args.predictions), gold, args.task)
+    run = score_files(
+        Path(args.predictions),
+        gold,
+        args.task,
+        ignore_extra=args.ignore_extra or bool(args.gold),
+        resamples=args.bootstrap,
+        seed=args.seed,
+    )
     if run.findings:
         print(render(run.findings, "human"), file=sys.stderr)
+    if not args.ignore_extra:
+        _skipped_notice(run.skipped)
     if run.report is not None:
         print(report_json(run.report) if args.json else run.report.to_table())
     return run.exit_code
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from seccoop.bench.score import compare_files, comparison_json, comparison_table
+    from seccoop.check.diagnostics import render
+
+    gold = [Path(p) for p in args.gold] if args.gold else [DEFAULT_ARTICLES]
+    run = compare_files(
+        Path(args.a),
+        Path(args.b),
+        gold,
+        args.task,
+        ignore_extra=args.ignore_extra or bool(args.gold),
+        resamples=args.bootstrap,
+        seed=args.seed,
+    )
+    if run.findings:
+        print(render(run.findings, "human"), file=sys.stderr)
+    if not args.ignore_extra:
+        _skipped_notice(run.skipped)
+    if run.comparison is not None:
+        names = (Path(args.a).name, Path(args.b).name)
+        print(comparison_json(run.comparison) if args.json else comparison_table(run.comparison, names))
+    return run.exit_code
+
+
+_TASKS = ("ner", "entities", "values", "events", "quotes", "all")
+
+
+def _scoring_options(p: argparse.ArgumentParser, bootstrap_default: int) -> None:
+    p.add_argument("--gold", nargs="+", metavar="PATH", help="gold records (default: dataset/articles)")
+    p.add_argument(
+        "--ignore-extra",
+        action="store_true",
+        help="leave out predicted articles that are not in the gold, silently (with --gold this "
+        "is the default, with a notice)",
+    )
+    p.add_argument(
+        "--bootstrap",
+        type=int,
+        default=bootstrap_default,
+        metavar="B",
+        help=f"bootstrap resamples of articles for confidence intervals (default {bootstrap_default}"
+        + (", none" if not bootstrap_default else "")
+        + ")",
+    )
+    p.add_argument("--seed", type=int, default=0, help="seed of the bootstrap (default 0)")
+    p.add_argument("--json", action="store_true", help="print the whole report as JSON")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -214,13 +280,19 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_build)
 
     p = sub.add_parser("score", help="score a system's predictions against the gold records")
-    p.add_argument("--task", choices=("ner", "entities", "events", "quotes", "all"), default="all")
+    p.add_argument("--task", choices=_TASKS, default="all")
     p.add_argument(
         "--predictions", required=True, metavar="FILE", help="JSON Lines (schemas/predictions.schema.json)"
     )
-    p.add_argument("--gold", nargs="+", metavar="PATH", help="gold records (default: dataset/articles)")
-    p.add_argument("--json", action="store_true", help="print the whole report as JSON")
+    _scoring_options(p, bootstrap_default=0)
     p.set_defaults(func=_cmd_score)
+
+    p = sub.add_parser("compare", help="paired bootstrap comparison of two systems' predictions (A - B)")
+    p.add_argument("a", metavar="A.jsonl", help="predictions of system A")
+    p.add_argument("b", metavar="B.jsonl", help="predictions of system B")
+    p.add_argument("--task", choices=_TASKS, default="all")
+    _scoring_options(p, bootstrap_default=1000)
+    p.set_defaults(func=_cmd_compare)
 
     p = sub.add_parser("export", help="write the records as conll, brat, spacy or labelstudio files")
     p.add_argument("--format", required=True, choices=("conll", "brat", "spacy", "labelstudio"))

@@ -237,7 +237,13 @@ def _chunks(tags: Sequence[str]) -> list[tuple[str, int, int]]:
     return out
 
 
-def _conll(records: Sequence[Record], preds: Sequence[list[Name]]) -> ConllScore:
+def _conll(records: Sequence[Record], preds: Sequence[list[Name]], lost: Sequence[str] = ()) -> ConllScore:
+    """CoNLL span F1; ``lost`` are the types of predicted names that could not be aligned.
+
+    They count as predicted chunks that match nothing (false positives), as in every other
+    measure: seqeval, which sees only tags, cannot see them, so on such input this measure is
+    lower than seqeval's on the aligned names' tags (on aligned input the two are equal).
+    """
     gold_chunks: set[tuple[Any, ...]] = set()
     pred_chunks: set[tuple[Any, ...]] = set()
     for a, (record, names) in enumerate(zip(records, preds, strict=True)):
@@ -245,13 +251,13 @@ def _conll(records: Sequence[Record], preds: Sequence[list[Name]]) -> ConllScore
         for target, spans in ((gold_chunks, _gold_names(record)), (pred_chunks, names)):
             for k, (_toks, tags) in enumerate(iob2_sentences(record.text, sentences, spans)):
                 target.update((label, a, k, first, last) for label, first, last in _chunks(tags))
-    types = sorted({c[0] for c in gold_chunks | pred_chunks}, key=_type_order)
+    types = sorted({c[0] for c in gold_chunks | pred_chunks} | set(lost), key=_type_order)
     per_type = {}
     for t in types:
         g = {c for c in gold_chunks if c[0] == t}
         p = {c for c in pred_chunks if c[0] == t}
-        per_type[t] = Score.of(len(g & p), len(p), len(g))
-    micro = Score.of(len(gold_chunks & pred_chunks), len(pred_chunks), len(gold_chunks))
+        per_type[t] = Score.of(len(g & p), len(p) + lost.count(t), len(g))
+    micro = Score.of(len(gold_chunks & pred_chunks), len(pred_chunks) + len(lost), len(gold_chunks))
     return ConllScore(micro, Average.of(list(per_type.values())), per_type)
 
 
@@ -269,4 +275,5 @@ def _score_ner(records: Sequence[Record], aligned: Sequence[AlignedPrediction]) 
         {n[2] for g, p, _ in docs for n in (*g, *p)} | {t for *_, lost in docs for t in lost}, key=_type_order
     )
     modes = {mode: _ner_mode(docs, mode, types) for mode in NER_MODES}
-    return NerScores(modes, _conll(records, [p for _, p, _ in docs]))
+    all_lost = [t for *_, lost in docs for t in lost]
+    return NerScores(modes, _conll(records, [p for _, p, _ in docs], all_lost))

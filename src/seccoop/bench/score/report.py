@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from seccoop.bench.score.coref import EntityScores
 from seccoop.bench.score.events import EventScores
-from seccoop.bench.score.measures import Accuracy
+from seccoop.bench.score.measures import Accuracy, Intervals
 from seccoop.bench.score.ner import NerScores
 from seccoop.bench.score.quotes import QuoteScores
+from seccoop.bench.score.values import ValueScores
 
 
 @dataclass(frozen=True)
@@ -22,10 +23,17 @@ class ScoreReport:
     predicted_articles: int
     unaligned: int
     """Predicted spans that could not be aligned to their article (they match nothing)."""
+    normalised: int = 0
+    """Text-only spans aligned only after typographic normalisation (curly quotes, dashes, spaces)."""
+    not_predicted: dict[str, int] = field(default_factory=dict)
+    """Per task scored: gold articles whose line lacks the task's layer (or that have no line)."""
     ner: NerScores | None = None
     entities: EntityScores | None = None
+    values: ValueScores | None = None
     events: EventScores | None = None
     quotes: QuoteScores | None = None
+    intervals: Intervals | None = None
+    """Bootstrap confidence intervals of the headline measures (:mod:`.bootstrap`), if asked for."""
 
     def to_dict(self) -> dict[str, Any]:
         """The whole report as JSON-ready data (for ``seccoop score --json``)."""
@@ -58,6 +66,12 @@ class ScoreReport:
             # The mean is undefined when one of its parts is (MUC with no links at all).
             put("coref_conll_f1", ent.conll_f1, ent.muc.applicable and ent.b_cubed.applicable)
             put("link_accuracy", ent.links.value, ent.links.total > 0)
+        if self.values is not None:
+            v = self.values
+            put("value_strict_f1", v.strict.f1, v.strict.applicable)
+            put("value_relaxed_f1", v.relaxed.f1, v.relaxed.applicable)
+            put("value_type_f1", v.type.f1, v.type.applicable)
+            put("value_normalization_f1", v.normalization.f1, v.normalization.applicable)
         if self.events is not None:
             for name, value in asdict(self.events).items():
                 put(f"{name}_f1", value["f1"], value["gold"] + value["predicted"] > 0)
@@ -73,8 +87,11 @@ class ScoreReport:
         """A plain-text report for people."""
         lines = [
             f"task {self.task}: {self.articles} gold article(s), {self.predicted_articles} predicted, "
-            f"{self.unaligned} predicted span(s) not aligned to the text"
+            f"{self.unaligned} predicted span(s) not aligned to the text, "
+            f"{self.normalised} aligned after typographic normalisation"
         ]
+        for task, n in self.not_predicted.items():
+            lines.append(f"task {task}: {n} article(s) without a prediction of this layer (scored as empty)")
         if self.ner is not None:
             lines += ["", "NER (names)", _row("", "P", "R", "F1", "COR", "INC", "PAR", "MIS", "SPU")]
             for mode, result in self.ner.modes.items():
@@ -119,6 +136,20 @@ class ScoreReport:
                 lines.append(_row(label, cs.precision, cs.recall, cs.f1))
             lines.append(_row("CoNLL-2012", "", "", e.conll_f1))
             lines.append(_accuracy_row("QID links", e.links))
+        if self.values is not None:
+            v = self.values
+            lines += ["", "Values", _row("", "P", "R", "F1", "gold", "pred")]
+            for label, s in (
+                ("strict", v.strict),
+                ("relaxed", v.relaxed),
+                ("type", v.type),
+                ("normalization", v.normalization),
+            ):
+                lines.append(_row(label, s.precision, s.recall, s.f1, s.gold, s.predicted))
+            lines.append(_accuracy_row("type (matched)", v.type_accuracy))
+            lines.append(_accuracy_row("norm. (matched)", v.normalization_accuracy))
+            for label, s in v.strict_by_type.items():
+                lines.append(_row(f"{label} strict", s.precision, s.recall, s.f1, s.gold, s.predicted))
         if self.events is not None:
             lines += ["", "Events", _row("", "P", "R", "F1", "gold", "pred")]
             for name, s in (
@@ -161,7 +192,22 @@ class ScoreReport:
                     lines.append(_row(label, s.precision, s.recall, s.f1, s.gold, s.predicted))
             lines.append(_row("cue", q.cue.precision, q.cue.recall, q.cue.f1, q.cue.gold, q.cue.predicted))
             lines.append(_accuracy_row("speaker", q.speaker))
+        if self.intervals is not None:
+            iv = self.intervals
+            lines += [
+                "",
+                f"Headline measures with {iv.level:.0%} bootstrap intervals "
+                f"({iv.resamples} resamples of {iv.unit}s, seed {iv.seed}, percentile)",
+            ]
+            for key, interval in iv.measures.items():
+                lines.append(
+                    f"{key:<42}{_cell(interval.value)}  [{_cell(interval.low)}, {_cell(interval.high)}]"
+                )
         return "\n".join(lines)
+
+
+def _cell(value: float | None) -> str:
+    return "   n/a" if value is None else f"{value:.4f}"
 
 
 def _accuracy_row(label: str, acc: Accuracy) -> str:
