@@ -302,3 +302,54 @@ def test_intervals_hold_on_generated_corpora(generated: list[Record], seed: int)
     for interval in intervals.measures.values():
         if interval.value is not None and interval.low is not None:
             assert interval.low == interval.high == interval.value == 1.0
+
+
+# ---------------------------------------------------------------- breakdowns and errors
+
+
+def test_breakdowns_and_errors_of_a_weaker_system(tmp_path: Path, corpus: list[Record]) -> None:
+    weak = _rules_like(corpus)
+    path = tmp_path / "weak.jsonl"
+    path.write_text(dumps_predictions(weak), encoding="utf-8")
+    run = score_files(path, [ARTICLES], "all", details=True)
+    assert run.report is not None and run.report.breakdowns is not None and run.report.errors is not None
+    b = run.report.breakdowns
+    assert list(b.per_article) == [r.id for r in corpus]
+    for record, line in zip(corpus, weak, strict=True):
+        assert b.per_article[record.id] == score([record], [line], "all").headline()
+    names = sum(1 for r in corpus for m in r.mentions if m.kind == "NAM")
+    assert b.mentions_by_kind["NAM"].gold == names
+    assert sum(a.total for a in b.triggers_by_realis.values()) == sum(len(r.events) for r in corpus)
+    assert all(a.value == 1.0 for a in b.triggers_by_realis.values())  # events were kept whole
+    # Every dropped name and value is one false negative, with its context; nothing is spurious.
+    missed = {(x.layer, x.article, x.start, x.end) for x in run.report.errors}
+    assert all(x.error == "false-negative" and "[[" in x.context for x in run.report.errors)
+    ner = run.report.ner
+    assert ner is not None and len([x for x in missed if x[0] == "names"]) == ner.modes["strict"].micro.missed
+    assert "Errors (" in run.report.to_table() and "Per article" in run.report.to_table()
+    gold_path = path.with_name("gold.jsonl")
+    gold_path.write_text(dumps_predictions(gold_as_predictions(corpus)), encoding="utf-8")
+    perfect_run = score_files(gold_path, [ARTICLES], "all", details=True)
+    assert perfect_run.report is not None and perfect_run.report.errors == ()
+
+
+def test_cli_score_errors_compare_and_subset(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from seccoop.cli import main
+
+    corpus = load_articles(ARTICLES)
+    path = tmp_path / "gold.jsonl"
+    path.write_text(dumps_predictions(gold_as_predictions(corpus)), encoding="utf-8")
+    assert (
+        main(["score", "--predictions", str(path), "--task", "values", "--errors", "--bootstrap", "50"]) == 0
+    )
+    out = capsys.readouterr().out
+    assert "Values" in out and "no errors" in out and "bootstrap intervals" in out
+    assert main(["compare", str(path), str(path), "--task", "ner", "--bootstrap", "20", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["measures"]["ner_strict_f1"]["difference"] == 0.0 and data["resamples"] == 20
+    one = sorted(ARTICLES.glob("*.json"))[0]
+    assert main(["score", "--predictions", str(path), "--gold", str(one), "--task", "ner"]) == 0
+    captured = capsys.readouterr()
+    assert "left out" in captured.err and "1 gold article(s)" in captured.out
+    assert main(["score", "--predictions", str(path), "--gold", str(one), "--ignore-extra"]) == 0
+    assert "left out" not in capsys.readouterr().err

@@ -195,11 +195,16 @@ def _cmd_score(args: argparse.Namespace) -> int:
         ignore_extra=args.ignore_extra or bool(args.gold),
         resamples=args.bootstrap,
         seed=args.seed,
+        details=args.json or args.errors,
     )
     if run.findings:
         print(render(run.findings, "human"), file=sys.stderr)
     if not args.ignore_extra:
         _skipped_notice(run.skipped)
+    if run.report is not None and not args.errors and not args.json:
+        from dataclasses import replace
+
+        run = replace(run, report=replace(run.report, errors=None))
     if run.report is not None:
         print(report_json(run.report) if args.json else run.report.to_table())
     return run.exit_code
@@ -313,6 +318,12 @@ def _parser() -> argparse.ArgumentParser:
         "--predictions", required=True, metavar="FILE", help="JSON Lines (schemas/predictions.schema.json)"
     )
     _scoring_options(p, bootstrap_default=0)
+    p.add_argument(
+        "--errors",
+        action="store_true",
+        help="list each false positive and false negative (names, values, triggers) in context; "
+        "the breakdowns and the listing are always in --json",
+    )
     p.set_defaults(func=_cmd_score)
 
     p = sub.add_parser(

@@ -77,6 +77,7 @@ from seccoop.bench.score.bootstrap import (
     bootstrap_intervals,
     compare_aligned,
 )
+from seccoop.bench.score.breakdowns import Breakdowns, ErrorItem, breakdowns, errors, errors_table
 from seccoop.bench.score.coref import CorefScore, EntityScores, _score_entities, b_cubed, ceaf_e, muc
 from seccoop.bench.score.events import EventScores, _score_events
 from seccoop.bench.score.measures import Accuracy, Average, Interval, Intervals, Score
@@ -102,12 +103,14 @@ __all__ = [
     "TASK_LAYERS",
     "Accuracy",
     "Average",
+    "Breakdowns",
     "CompareRun",
     "Comparison",
     "ConllScore",
     "CorefScore",
     "Difference",
     "EntityScores",
+    "ErrorItem",
     "EventScores",
     "Interval",
     "Intervals",
@@ -126,6 +129,7 @@ __all__ = [
     "compare_files",
     "comparison_json",
     "comparison_table",
+    "errors_table",
     "gold_as_predictions",
     "iob2_sentences",
     "load_gold",
@@ -322,6 +326,7 @@ def score_files(
     ignore_extra: bool = False,
     resamples: int = 0,
     seed: int = 0,
+    details: bool = False,
 ) -> ScoreRun:
     """Validate the gold, validate the predictions, and score them if both are sound.
 
@@ -331,7 +336,8 @@ def score_files(
     the order the validator gives them (line findings first). With ``ignore_extra`` (scoring a
     subset of the corpus), lines for articles outside ``gold`` are left out and listed in
     ``skipped``. With ``resamples`` > 0 the report carries bootstrap intervals of its headline
-    measures (:mod:`seccoop.bench.score.bootstrap`, seeded by ``seed``).
+    measures (:mod:`seccoop.bench.score.bootstrap`, seeded by ``seed``). With ``details`` it
+    carries the breakdowns and the error listing (:mod:`seccoop.bench.score.breakdowns`).
     """
     records, gold_errors = load_gold(gold)
     if gold_errors:
@@ -346,7 +352,14 @@ def score_files(
             records, aligned, partial(score_aligned, task=task), resamples=resamples, seed=seed
         )
         report = replace(report, intervals=intervals)
+    if details:
+        parts = breakdowns(records, aligned, lambda r, a: score_aligned(r, a, task).headline())
+        layers = [layer for layer, t in _ERROR_LAYERS.items() if task in (t, "all")]
+        report = replace(report, breakdowns=parts, errors=tuple(errors(records, aligned, layers)))
     return ScoreRun(checked.findings, report, 0, checked.skipped)
+
+
+_ERROR_LAYERS = {"names": "ner", "values": "values", "triggers": "events"}
 
 
 @dataclass(frozen=True)

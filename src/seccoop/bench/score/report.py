@@ -6,6 +6,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from seccoop.bench.score.breakdowns import Breakdowns, ErrorItem, errors_table
 from seccoop.bench.score.coref import EntityScores
 from seccoop.bench.score.events import EventScores
 from seccoop.bench.score.measures import Accuracy, Intervals
@@ -34,6 +35,10 @@ class ScoreReport:
     quotes: QuoteScores | None = None
     intervals: Intervals | None = None
     """Bootstrap confidence intervals of the headline measures (:mod:`.bootstrap`), if asked for."""
+    breakdowns: Breakdowns | None = None
+    """Per article, mention kind, event type and realis (:mod:`.breakdowns`), if asked for."""
+    errors: tuple[ErrorItem, ...] | None = None
+    """Each false positive and false negative in context (:func:`.breakdowns.errors`), if asked for."""
 
     def to_dict(self) -> dict[str, Any]:
         """The whole report as JSON-ready data (for ``seccoop score --json``)."""
@@ -192,6 +197,30 @@ class ScoreReport:
                     lines.append(_row(label, s.precision, s.recall, s.f1, s.gold, s.predicted))
             lines.append(_row("cue", q.cue.precision, q.cue.recall, q.cue.f1, q.cue.gold, q.cue.predicted))
             lines.append(_accuracy_row("speaker", q.speaker))
+        if self.breakdowns is not None:
+            b = self.breakdowns
+            if b.mentions_by_kind and self.entities is not None:
+                lines += ["", "Mentions by kind (exact span)", _row("", "P", "R", "F1", "gold", "pred")]
+                for kind, s in b.mentions_by_kind.items():
+                    lines.append(_row(kind, s.precision, s.recall, s.f1, s.gold, s.predicted))
+            if b.triggers_by_type and self.events is not None:
+                lines += ["", "Triggers by type (span and type)", _row("", "P", "R", "F1", "gold", "pred")]
+                for etype, s in b.triggers_by_type.items():
+                    lines.append(_row(etype, s.precision, s.recall, s.f1, s.gold, s.predicted))
+            if b.triggers_by_realis and self.events is not None:
+                lines += ["", "Gold triggers found by realis (span and type)"]
+                lines += [_accuracy_row(k, a) for k, a in b.triggers_by_realis.items()]
+            if b.per_article:
+                keys = [k for k in next(iter(b.per_article.values())) if k in _ARTICLE_KEYS]
+                lines += ["", "Per article", "article".ljust(42) + "".join(f"{k[:25]:>27}" for k in keys)]
+                for article, head in b.per_article.items():
+                    lines.append(article[:41].ljust(42) + "".join(f"{_cell(head[k]):>27}" for k in keys))
+        if self.errors is not None:
+            lines += [
+                "",
+                f"Errors ({len(self.errors)}: FN missed, FP spurious or wrong type)",
+                errors_table(self.errors),
+            ]
         if self.intervals is not None:
             iv = self.intervals
             lines += [
@@ -204,6 +233,15 @@ class ScoreReport:
                     f"{key:<42}{_cell(interval.value)}  [{_cell(interval.low)}, {_cell(interval.high)}]"
                 )
         return "\n".join(lines)
+
+
+_ARTICLE_KEYS = (
+    "ner_strict_f1",
+    "coref_conll_f1",
+    "value_strict_f1",
+    "trigger_classification_f1",
+    "quote_content_overlap_f1",
+)
 
 
 def _cell(value: float | None) -> str:
