@@ -480,8 +480,30 @@ class _Aligner:
         self.bad.append(pointer_of(path))
         return None
 
+    def offsets_only(
+        self, spans: Sequence[MentionPrediction | ValuePrediction], name: str
+    ) -> list[Span | None] | None:
+        """A layer whose spans all give offsets, checked without building paths; None otherwise."""
+        text, size = self.text, len(self.text)
+        out: list[Span | None] = []
+        bad: list[str] = []
+        for i, x in enumerate(spans):
+            start, end = x.start, x.end
+            if start is None or end is None:
+                return None
+            if start < end <= size and text[start:end] == x.text:
+                out.append((start, end))
+            else:
+                bad.append(pointer_of([name, i]))
+                out.append(None)
+        self.bad += bad
+        return out
+
     def layer(self, items: Sequence[_Item]) -> list[Span | None]:
         """Sequential rule: offsets first, then each text-only span takes the first free occurrence."""
+        if all(item[0] is not None for item in items):
+            # Offsets only: nothing to choose, so no record of what is held.
+            return [self.given(start, end, text, path) for start, end, text, path in items]
         used: set[Span] = set()
         covered = bytearray(len(self.text))  # characters inside a held span
 
@@ -568,8 +590,12 @@ def align_prediction(
     p_values = prediction.values or []
     p_events = prediction.events or []
     p_quotes = prediction.quotes or []
-    ments = al.layer([_item(m.start, m.end, m.text, "mentions", i) for i, m in enumerate(p_mentions)])
-    vals = al.layer([_item(v.start, v.end, v.text, "values", i) for i, v in enumerate(p_values)])
+    ments = al.offsets_only(p_mentions, "mentions")
+    if ments is None:
+        ments = al.layer([_item(m.start, m.end, m.text, "mentions", i) for i, m in enumerate(p_mentions)])
+    vals = al.offsets_only(p_values, "values")
+    if vals is None:
+        vals = al.layer([_item(v.start, v.end, v.text, "values", i) for i, v in enumerate(p_values)])
     trigs = al.layer(
         [
             _item(e.trigger.start, e.trigger.end, e.trigger.text, "events", i, "trigger")
