@@ -108,7 +108,9 @@ def _predicted_names(aligned: AlignedPrediction) -> tuple[list[Name], list[str]]
     return names, lost
 
 
-def _semeval_counts(gold: Sequence[Name], pred: Sequence[Name], mode: str) -> list[int]:
+def _semeval_counts(
+    gold: Sequence[Name], pred: Sequence[Name], mode: str, presorted: bool = False
+) -> list[int]:
     """(COR, INC, PAR, MIS, SPU) of one document in one SemEval-2013 mode.
 
     Both lists are taken in (start, end, type) order. First, pairs with identical boundaries
@@ -127,22 +129,31 @@ def _semeval_counts(gold: Sequence[Name], pred: Sequence[Name], mode: str) -> li
     overlap (nervaluate 1.2 requires the overlap to be at least 1% of the gold name, which
     differs only for names longer than 100 characters).
     """
-    gold = sorted(gold)
-    pred = sorted(pred)
-    same_type = mode in ("strict", "type")
+    if not presorted:
+        gold = sorted(gold)
+        pred = sorted(pred)
     taken = [False] * len(gold)
-    buckets: dict[tuple[Any, ...], list[int]] = defaultdict(list)
-    for gi, (s, e, t) in enumerate(gold):
-        buckets[(s, e, t) if same_type else (s, e)].append(gi)
+    buckets: dict[tuple[Any, ...], list[int]] = {}
+    # Equal gold names are interchangeable, so which of them an exact pair takes does not matter.
+    if mode in ("strict", "type"):
+        for gi, g in enumerate(gold):
+            buckets.setdefault(g, []).append(gi)
+        keys: Iterable[tuple[Any, ...]] = pred
+    else:
+        for gi, g in enumerate(gold):
+            buckets.setdefault(g[:2], []).append(gi)
+        keys = [q[:2] for q in pred]
     cor = inc = par = spu = 0
     rest: list[Name] = []
-    for s, e, t in pred:
-        bucket = buckets.get((s, e, t) if same_type else (s, e))
+    for key, q in zip(keys, pred, strict=True):
+        bucket = buckets.get(key)
         if bucket:
-            taken[bucket.pop(0)] = True
+            taken[bucket.pop()] = True
             cor += 1
         else:
-            rest.append((s, e, t))
+            rest.append(q)
+    if not rest:
+        return [cor, 0, 0, taken.count(False), 0]
     starts = [g[0] for g in gold]
     longest = max((g[1] - g[0] for g in gold), default=0)
     for s, e, t in rest:
@@ -171,13 +182,6 @@ def _semeval_counts(gold: Sequence[Name], pred: Sequence[Name], mode: str) -> li
     return [cor, inc, par, taken.count(False), spu]
 
 
-def _ner_mode(
-    docs: Sequence[tuple[list[Name], list[Name], list[str]]], mode: str, types: Sequence[str]
-) -> NerMode:
-    micro, by_type = _ner_counts(docs, mode, types)
-    return _mode_of(micro, by_type, mode)
-
-
 def _mode_of(micro: list[int], by_type: dict[str, list[int]], mode: str) -> NerMode:
     partial_credit = mode in ("partial", "type")
     per_type = {t: SemEvalScore.of(c, partial_credit) for t, c in by_type.items()}
@@ -193,10 +197,11 @@ def _as_partial(counts: list[int]) -> list[int]:
 def _ner_counts(
     docs: Sequence[tuple[list[Name], list[Name], list[str]]], mode: str, types: Sequence[str]
 ) -> tuple[list[int], dict[str, list[int]]]:
+    """Summed (COR, INC, PAR, MIS, SPU), overall and per type; gold and predicted names sorted."""
     micro = [0] * 5
     by_type = {t: [0] * 5 for t in types}
     for gold, pred, lost in docs:
-        _add(micro, _semeval_counts(gold, pred, mode))
+        _add(micro, _semeval_counts(gold, pred, mode, presorted=True))
         micro[4] += len(lost)
         gold_by_type: dict[str, list[Name]] = defaultdict(list)
         pred_by_type: dict[str, list[Name]] = defaultdict(list)
@@ -206,7 +211,7 @@ def _ner_counts(
             pred_by_type[q[2]].append(q)
         # A type with no gold and no predicted name in a document adds nothing there.
         for t in set(gold_by_type) | set(pred_by_type):
-            _add(by_type[t], _semeval_counts(gold_by_type[t], pred_by_type[t], mode))
+            _add(by_type[t], _semeval_counts(gold_by_type[t], pred_by_type[t], mode, presorted=True))
         for t in lost:
             by_type[t][4] += 1
     return micro, by_type
@@ -407,7 +412,7 @@ def _score_ner(records: Sequence[Record], aligned: Sequence[AlignedPrediction]) 
     docs = []
     for record, pred in zip(records, aligned, strict=True):
         names, lost = _predicted_names(pred)
-        docs.append((list(article_index(record).gold_names), names, lost))
+        docs.append((sorted(article_index(record).gold_names), sorted(names), lost))
     types = sorted(
         {n[2] for g, p, _ in docs for n in (*g, *p)} | {t for *_, lost in docs for t in lost}, key=_type_order
     )
