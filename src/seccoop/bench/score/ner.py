@@ -195,14 +195,20 @@ def _as_partial(counts: list[int]) -> list[int]:
 
 
 def _ner_counts(
-    docs: Sequence[tuple[list[Name], list[Name], list[str]]], mode: str, types: Sequence[str]
+    docs: Sequence[tuple[list[Name], list[Name], list[str]]],
+    mode: str,
+    types: Sequence[str],
+    per_type: bool = True,
 ) -> tuple[list[int], dict[str, list[int]]]:
-    """Summed (COR, INC, PAR, MIS, SPU), overall and per type; gold and predicted names sorted."""
+    """Summed (COR, INC, PAR, MIS, SPU), overall and (unless not ``per_type``) per type; gold and
+    predicted names sorted."""
     micro = [0] * 5
     by_type = {t: [0] * 5 for t in types}
     for gold, pred, lost in docs:
         _add(micro, _semeval_counts(gold, pred, mode, presorted=True))
         micro[4] += len(lost)
+        if not per_type:
+            continue
         gold_by_type: dict[str, list[Name]] = defaultdict(list)
         pred_by_type: dict[str, list[Name]] = defaultdict(list)
         for g in gold:
@@ -418,8 +424,11 @@ def _score_ner(records: Sequence[Record], aligned: Sequence[AlignedPrediction]) 
     )
     # Exact and partial modes pair the names alike (partial only credits an overlap as PAR, not
     # INC), so the partial counts are derived from the exact ones instead of matched again.
-    counts = {mode: _ner_counts(docs, mode, types) for mode in ("strict", "exact", "type")}
-    exact_micro, exact_by_type = counts["exact"]
+    counts = {mode: _ner_counts(docs, mode, types) for mode in ("strict", "type")}
+    # Within one type, exact mode pairs names as strict mode does (the types always agree).
+    exact_micro, _ = _ner_counts(docs, "exact", types, per_type=False)
+    exact_by_type = {t: list(c) for t, c in counts["strict"][1].items()}
+    counts["exact"] = (exact_micro, exact_by_type)
     counts["partial"] = (_as_partial(exact_micro), {t: _as_partial(c) for t, c in exact_by_type.items()})
     modes = {mode: _mode_of(*counts[mode], mode) for mode in NER_MODES}
     all_lost = [t for *_, lost in docs for t in lost]
