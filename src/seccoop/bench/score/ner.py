@@ -129,13 +129,21 @@ def _semeval_counts(
     overlap (nervaluate 1.2 requires the overlap to be at least 1% of the gold name, which
     differs only for names longer than 100 characters).
     """
+    return _semeval_modes(gold, pred, (mode,), presorted)[0]
+
+
+def _semeval_modes(
+    gold: Sequence[Name], pred: Sequence[Name], modes: Sequence[str], presorted: bool = False
+) -> list[list[int]]:
+    """:func:`_semeval_counts` of several modes that pair exact names alike (strict and type, or
+    exact and partial), sharing the exact pairing."""
     if not presorted:
         gold = sorted(gold)
         pred = sorted(pred)
     taken = [False] * len(gold)
     buckets: dict[tuple[Any, ...], list[int]] = {}
     # Equal gold names are interchangeable, so which of them an exact pair takes does not matter.
-    if mode in ("strict", "type"):
+    if modes[0] in ("strict", "type"):
         for gi, g in enumerate(gold):
             buckets.setdefault(g, []).append(gi)
         keys: Iterable[tuple[Any, ...]] = pred
@@ -143,7 +151,7 @@ def _semeval_counts(
         for gi, g in enumerate(gold):
             buckets.setdefault(g[:2], []).append(gi)
         keys = [q[:2] for q in pred]
-    cor = inc = par = spu = 0
+    cor = 0
     rest: list[Name] = []
     for key, q in zip(keys, pred, strict=True):
         bucket = buckets.get(key)
@@ -153,9 +161,24 @@ def _semeval_counts(
         else:
             rest.append(q)
     if not rest:
-        return [cor, 0, 0, taken.count(False), 0]
+        missed = taken.count(False)
+        return [[cor, 0, 0, missed, 0] for _ in modes]
     starts = [g[0] for g in gold]
     longest = max((g[1] - g[0] for g in gold), default=0)
+    return [_rest_counts(gold, rest, list(taken), cor, starts, longest, mode) for mode in modes]
+
+
+def _rest_counts(
+    gold: Sequence[Name],
+    rest: Sequence[Name],
+    taken: list[bool],
+    cor: int,
+    starts: Sequence[int],
+    longest: int,
+    mode: str,
+) -> list[int]:
+    """The second, overlap phase of :func:`_semeval_counts` for one mode."""
+    inc = par = spu = 0
     for s, e, t in rest:
         # Only gold names starting in (s - longest, e) can overlap [s, e): scan that window, in order.
         lo = bisect_left(starts, s - longest + 1)
@@ -202,11 +225,21 @@ def _ner_counts(
 ) -> tuple[list[int], dict[str, list[int]]]:
     """Summed (COR, INC, PAR, MIS, SPU), overall and (unless not ``per_type``) per type; gold and
     predicted names sorted."""
-    micro = [0] * 5
-    by_type = {t: [0] * 5 for t in types}
+    return _ner_counts_modes(docs, (mode,), types, per_type)[0]
+
+
+def _ner_counts_modes(
+    docs: Sequence[tuple[list[Name], list[Name], list[str]]],
+    modes: Sequence[str],
+    types: Sequence[str],
+    per_type: bool = True,
+) -> list[tuple[list[int], dict[str, list[int]]]]:
+    """:func:`_ner_counts` of modes that share their exact pairing (see :func:`_semeval_modes`)."""
+    out = [([0] * 5, {t: [0] * 5 for t in types}) for _ in modes]
     for gold, pred, lost in docs:
-        _add(micro, _semeval_counts(gold, pred, mode, presorted=True))
-        micro[4] += len(lost)
+        for (micro, _), counts in zip(out, _semeval_modes(gold, pred, modes, presorted=True), strict=True):
+            _add(micro, counts)
+            micro[4] += len(lost)
         if not per_type:
             continue
         gold_by_type: dict[str, list[Name]] = defaultdict(list)
@@ -217,10 +250,13 @@ def _ner_counts(
             pred_by_type[q[2]].append(q)
         # A type with no gold and no predicted name in a document adds nothing there.
         for t in set(gold_by_type) | set(pred_by_type):
-            _add(by_type[t], _semeval_counts(gold_by_type[t], pred_by_type[t], mode, presorted=True))
-        for t in lost:
-            by_type[t][4] += 1
-    return micro, by_type
+            found = _semeval_modes(gold_by_type[t], pred_by_type[t], modes, presorted=True)
+            for (_, by_type), counts in zip(out, found, strict=True):
+                _add(by_type[t], counts)
+        for _, by_type in out:
+            for t in lost:
+                by_type[t][4] += 1
+    return out
 
 
 def iob2_sentences(
@@ -424,7 +460,7 @@ def _score_ner(records: Sequence[Record], aligned: Sequence[AlignedPrediction]) 
     )
     # Exact and partial modes pair the names alike (partial only credits an overlap as PAR, not
     # INC), so the partial counts are derived from the exact ones instead of matched again.
-    counts = {mode: _ner_counts(docs, mode, types) for mode in ("strict", "type")}
+    counts = dict(zip(("strict", "type"), _ner_counts_modes(docs, ("strict", "type"), types), strict=True))
     # Within one type, exact mode pairs names as strict mode does (the types always agree).
     exact_micro, _ = _ner_counts(docs, "exact", types, per_type=False)
     exact_by_type = {t: list(c) for t, c in counts["strict"][1].items()}
