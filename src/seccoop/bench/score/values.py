@@ -9,16 +9,17 @@ F1 = relaxed F1 × attribute accuracy, which is the F1 of "matched and attribute
 predicted and the gold values. A normalization is right when it equals the gold string exactly,
 ``null`` equalling ``null`` (the gold says the text cannot be resolved).
 
-Matching is one-to-one per article: strict pairs are made first (equal spans, in text order),
-then the remaining values are paired by a maximum matching of overlapping spans (in text
-order). A predicted value that could not be aligned to the text matches nothing (a false
-positive in every measure). Per type: strict and relaxed F1 of the gold and predicted values of
-each type against each other.
+Matching is one-to-one per article, and every count is the size of a maximum one-to-one
+matching, so no tie-breaking rule decides a score: strict = pairs of equal spans; relaxed =
+pairs of overlapping spans; type (normalization) = pairs of overlapping spans whose type
+(normalized form) agrees, i.e. the pairing most favourable to the attribute. A predicted value
+that could not be aligned to the text matches nothing (a false positive in every measure). Per
+type: strict and relaxed F1 of the gold and predicted values of each type against each other.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from seccoop.bench.predictions import AlignedPrediction
@@ -59,45 +60,29 @@ def predicted_values(aligned: AlignedPrediction) -> list[PredValue]:
     return [(v.span, v.type, v.normalized) for v in aligned.values or ()]
 
 
-def match_values(gold: Sequence[GoldValue], pred: Sequence[PredValue]) -> tuple[int, list[int | None]]:
-    """Strict hits, and the relaxed partner (an index into ``pred``) of each gold value.
+def _pairs(
+    gold: Sequence[GoldValue], pred: Sequence[PredValue], rule: Callable[[GoldValue, PredValue], bool]
+) -> int:
+    """The size of a maximum one-to-one matching of gold and predicted values under ``rule``."""
+    return sum(
+        p is not None for p in _max_matching(len(gold), len(pred), lambda i, j: rule(gold[i], pred[j]))
+    )
 
-    Strict pairs first (equal spans, each gold value to the first free prediction with its span),
-    then a maximum matching of overlapping spans among the values left.
-    """
-    partner: list[int | None] = [None] * len(gold)
-    free = set(range(len(pred)))
-    for gi in sorted(range(len(gold)), key=lambda k: gold[k][0]):
-        for pi in sorted(free):
-            if pred[pi][0] == gold[gi][0]:
-                partner[gi] = pi
-                free.discard(pi)
-                break
-    strict = sum(p is not None for p in partner)
-    rest_g = [gi for gi in range(len(gold)) if partner[gi] is None]
-    rest_p = sorted(free, key=lambda k: (pred[k][0] or (1 << 62, 0), k))
 
-    def edge(i: int, j: int) -> bool:
-        span = pred[rest_p[j]][0]
-        return span is not None and _overlap(gold[rest_g[i]][0], span)
-
-    for i, j in enumerate(_max_matching(len(rest_g), len(rest_p), edge)):
-        if j is not None:
-            partner[rest_g[i]] = rest_p[j]
-    return strict, partner
+def _overlapping(g: GoldValue, p: PredValue) -> bool:
+    return p[0] is not None and _overlap(g[0], p[0])
 
 
 def value_counts(gold: Sequence[GoldValue], pred: Sequence[PredValue]) -> list[int]:
     """[strict, relaxed, type right, normalization right, predicted, gold] of one article."""
-    strict, partner = match_values(gold, pred)
-    relaxed = typed = normal = 0
-    for g, pi in zip(gold, partner, strict=True):
-        if pi is None:
-            continue
-        relaxed += 1
-        typed += pred[pi][1] == g[1]
-        normal += pred[pi][2] == g[2]
-    return [strict, relaxed, typed, normal, len(pred), len(gold)]
+    return [
+        _pairs(gold, pred, lambda g, p: p[0] == g[0]),
+        _pairs(gold, pred, _overlapping),
+        _pairs(gold, pred, lambda g, p: _overlapping(g, p) and p[1] == g[1]),
+        _pairs(gold, pred, lambda g, p: _overlapping(g, p) and p[2] == g[2]),
+        len(pred),
+        len(gold),
+    ]
 
 
 def _score_values(records: Sequence[Record], aligned: Sequence[AlignedPrediction]) -> ValueScores:
