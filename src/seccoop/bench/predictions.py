@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -47,6 +48,8 @@ from seccoop.record.strictjson import DuplicateKeyError, loads, schema_validator
 from seccoop.record.tokens import boundaries
 
 __all__ = [
+    "ALIGNMENT_RULE",
+    "LAYERS",
     "PREDICTIONS_SCHEMA_ID",
     "PREDICTION_CODES",
     "AlignedArgument",
@@ -66,6 +69,7 @@ __all__ = [
     "align_prediction",
     "dump_prediction",
     "dumps_predictions",
+    "normalise_typography",
     "predictions_schema",
     "read_predictions_jsonl",
     "validate_predictions",
@@ -194,10 +198,29 @@ class ArticlePrediction(_Model):
     """Everything a system predicts for one article: one line of a predictions file."""
 
     id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", description="The id of the gold article.")
-    mentions: list[MentionPrediction] = Field(description="Entity mentions; possibly empty.")
-    values: list[ValuePrediction] = Field(description="Value expressions; possibly empty.")
-    events: list[EventPrediction] = Field(description="Events; possibly empty.")
-    quotes: list[QuotePrediction] = Field(description="Quotes; possibly empty.")
+    mentions: list[MentionPrediction] | None = Field(
+        default=None,
+        description="Entity mentions (tasks ner and entities); possibly empty. Absent or null: "
+        "not predicted, scored as empty for those tasks only.",
+    )
+    values: list[ValuePrediction] | None = Field(
+        default=None,
+        description="Value expressions (task values); possibly empty. Absent or null: not predicted.",
+    )
+    events: list[EventPrediction] | None = Field(
+        default=None, description="Events (task events); possibly empty. Absent or null: not predicted."
+    )
+    quotes: list[QuotePrediction] | None = Field(
+        default=None, description="Quotes (task quotes); possibly empty. Absent or null: not predicted."
+    )
+
+    def layers(self) -> tuple[str, ...]:
+        """The layers this line predicts (present, possibly empty)."""
+        return tuple(name for name in LAYERS if getattr(self, name) is not None)
+
+
+LAYERS: tuple[str, ...] = ("mentions", "values", "events", "quotes")
+"""The layers of a predictions line; a task is scored on the layer(s) it reads."""
 
 
 # ---------------------------------------------------------------- JSON Schema
@@ -236,9 +259,9 @@ def _schema(all_required: bool) -> dict[str, Any]:
         "title": "SecCoop News system predictions for one article",
         "description": "One line of a predictions file (JSON Lines): what a system predicts for "
         "one article. A span gives `start` and `end` (code-point offsets into the article text, "
-        "end-exclusive) together with `text`, or `text` alone; text-only spans are aligned to the "
-        "article by `seccoop score` (first unused occurrence per layer, left to right; argument, "
-        "cue and speaker spans take the occurrence nearest their trigger, content or cue). "
+        "end-exclusive) together with `text`, or `text` alone. A line carries only the layers "
+        "(mentions, values, events, quotes) of the tasks it is scored on; an absent layer is "
+        "'not predicted' for its tasks only. " + ALIGNMENT_RULE + " "
         "Labels come from the SecCoop ontology. Generated from seccoop.bench.predictions; do not edit "
         "by hand.",
     }
@@ -260,7 +283,73 @@ def predictions_schema(*, all_required: bool = False) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- alignment
 
+ALIGNMENT_RULE = (
+    "Alignment of text-only spans (the contract `seccoop score` applies): the candidates of a "
+    "surface are its exact occurrences in the article; when there are none, its occurrences after "
+    "typographic normalisation of both sides (curly quotes and apostrophes as straight ones, en "
+    "and em dashes and the minus sign as a hyphen, every run of whitespace as one space), which are "
+    "counted and reported; candidates whose ends fall on token boundaries are preferred when there "
+    "are any. Mentions, values, event triggers and quote contents are each a layer: spans with "
+    "offsets hold theirs first; then each text-only span, in file order, takes the leftmost "
+    "candidate that overlaps no span held in its layer, else the leftmost one no span of the layer "
+    "holds, else the leftmost. An argument takes the candidate nearest its event's trigger, a cue "
+    "the one nearest its quote's first content span, a speaker the one nearest its cue (else its "
+    "content); cues and speakers avoid candidates inside the quote's content when they can; "
+    "nearest is the smallest gap in characters, ties to the left. A span with no candidate is "
+    "unaligned: a false positive in every measure."
+)
+"""The alignment rule, stated once: published in the schema's description and the README."""
+
 Span = tuple[int, int]
+
+_TYPOGRAPHIC = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+    }
+)
+_WHITESPACE = re.compile(r"\s+")
+
+
+def normalise_typography(text: str) -> tuple[str, list[int], list[int]]:
+    """``text`` with typographic variants folded, and where each folded character came from.
+
+    Returns the folded text, the start offset in ``text`` of each of its characters, and the end
+    offset (exclusive) of each: a run of whitespace folds to one space spanning the whole run.
+    """
+    folded = text.translate(_TYPOGRAPHIC)
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    i = 0
+    for m in _WHITESPACE.finditer(folded):
+        for k in range(i, m.start()):
+            out.append(folded[k])
+            starts.append(k)
+            ends.append(k + 1)
+        out.append(" ")
+        starts.append(m.start())
+        ends.append(m.end())
+        i = m.end()
+    for k in range(i, len(folded)):
+        out.append(folded[k])
+        starts.append(k)
+        ends.append(k + 1)
+    return "".join(out), starts, ends
 
 
 @dataclass(frozen=True)
@@ -326,6 +415,10 @@ class AlignedPrediction:
     """JSON pointers of text-only spans whose text does not occur in the article."""
     bad_offsets: tuple[str, ...] = field(default=())
     """JSON pointers of spans whose offsets do not match the text (the validator rejects these)."""
+    normalised: tuple[str, ...] = field(default=())
+    """JSON pointers of text-only spans aligned only after typographic normalisation."""
+    missing: tuple[str, ...] = field(default=())
+    """Layers the line does not predict (absent): scored as empty for their tasks."""
 
 
 _Item = tuple[int | None, int | None, str, list[str | int]]
@@ -338,23 +431,51 @@ def _item(start: int | None, end: int | None, text: str, *path: str | int) -> _I
 class _Aligner:
     """Resolves spans of one article; see :func:`align_prediction` for the rule."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, bounds: tuple[AbstractSet[int], AbstractSet[int]] | None = None) -> None:
         self.text = text
-        self.starts, self.ends = boundaries(text)
-        self._cache: dict[str, list[Span]] = {}
+        self._bounds = bounds
+        self._cache: dict[str, tuple[list[Span], bool]] = {}
+        self._folded: tuple[str, list[int], list[int]] | None = None
         self.unaligned: list[str] = []
         self.bad: list[str] = []
+        self.normalised: list[str] = []
 
-    def occurrences(self, needle: str) -> list[Span]:
+    def _on_tokens(self, hits: list[Span]) -> list[Span]:
+        if len(hits) < 2:
+            return hits
+        if self._bounds is None:
+            self._bounds = boundaries(self.text)
+        starts, ends = self._bounds
+        return [h for h in hits if h[0] in starts and h[1] in ends] or hits
+
+    def _find(self, needle: str) -> tuple[list[Span], bool]:
         if needle not in self._cache:
             hits: list[Span] = []
             i = self.text.find(needle)
             while i != -1:
                 hits.append((i, i + len(needle)))
                 i = self.text.find(needle, i + 1)
-            on_tokens = [h for h in hits if h[0] in self.starts and h[1] in self.ends]
-            self._cache[needle] = on_tokens or hits
+            folded = False
+            if not hits:
+                if self._folded is None:
+                    self._folded = normalise_typography(self.text)
+                ftext, fstarts, fends = self._folded
+                fneedle = normalise_typography(needle)[0]
+                i = ftext.find(fneedle) if fneedle else -1
+                while i != -1:
+                    hits.append((fstarts[i], fends[i + len(fneedle) - 1]))
+                    i = ftext.find(fneedle, i + 1)
+                folded = bool(hits)
+            self._cache[needle] = (self._on_tokens(hits), folded)
         return self._cache[needle]
+
+    def occurrences(self, needle: str, path: list[str | int]) -> list[Span]:
+        hits, folded = self._find(needle)
+        if not hits:
+            self.unaligned.append(pointer_of(path))
+        elif folded:
+            self.normalised.append(pointer_of(path))
+        return hits
 
     def given(self, start: int | None, end: int | None, text: str, path: list[str | int]) -> Span | None:
         """The span's own offsets, if it gives valid ones; None for text-only spans."""
@@ -365,8 +486,30 @@ class _Aligner:
         self.bad.append(pointer_of(path))
         return None
 
+    def offsets_only(
+        self, spans: Sequence[MentionPrediction | ValuePrediction], name: str
+    ) -> list[Span | None] | None:
+        """A layer whose spans all give offsets, checked without building paths; None otherwise."""
+        text, size = self.text, len(self.text)
+        out: list[Span | None] = []
+        bad: list[str] = []
+        for i, x in enumerate(spans):
+            start, end = x.start, x.end
+            if start is None or end is None:
+                return None
+            if start < end <= size and text[start:end] == x.text:
+                out.append((start, end))
+            else:
+                bad.append(pointer_of([name, i]))
+                out.append(None)
+        self.bad += bad
+        return out
+
     def layer(self, items: Sequence[_Item]) -> list[Span | None]:
         """Sequential rule: offsets first, then each text-only span takes the first free occurrence."""
+        if all(item[0] is not None for item in items):
+            # Offsets only: nothing to choose, so no record of what is held.
+            return [self.given(start, end, text, path) for start, end, text, path in items]
         used: set[Span] = set()
         covered = bytearray(len(self.text))  # characters inside a held span
 
@@ -383,9 +526,8 @@ class _Aligner:
         for k, (start, _end, text, path) in enumerate(items):
             if start is not None:
                 continue
-            hits = self.occurrences(text)
+            hits = self.occurrences(text, path)
             if not hits:
-                self.unaligned.append(pointer_of(path))
                 continue
             free = next((h for h in hits if h not in used), None)
             clear = next((h for h in hits if not any(covered[h[0] : h[1]])), None)
@@ -404,9 +546,8 @@ class _Aligner:
         """Anchored rule: the occurrence nearest ``anchor`` (ties go left), outside ``avoid``."""
         if span.start is not None:
             return self.given(span.start, span.end, span.text, path)
-        hits = self.occurrences(span.text)
+        hits = self.occurrences(span.text, path)
         if not hits:
-            self.unaligned.append(pointer_of(path))
             return None
         blocked = [a for a in avoid if a is not None]
         outside = [h for h in hits if not any(h[0] < b[1] and b[0] < h[1] for b in blocked)]
@@ -417,14 +558,23 @@ class _Aligner:
         return min(hits, key=lambda h: (max(0, a0 - h[1], h[0] - a1), h[0]))
 
 
-def align_prediction(prediction: ArticlePrediction, text: str) -> AlignedPrediction:
+def align_prediction(
+    prediction: ArticlePrediction,
+    text: str,
+    bounds: tuple[AbstractSet[int], AbstractSet[int]] | None = None,
+) -> AlignedPrediction:
     """Resolve every span of ``prediction`` to offsets into ``text``, deterministically.
+
+    The rule is :data:`ALIGNMENT_RULE` (published in the schema and the README). ``bounds`` are
+    the token start and end offsets of ``text`` (:func:`seccoop.record.tokens.boundaries`) when
+    the caller has them already; they are computed only if a surface occurs more than once.
 
     Spans that give offsets keep them (when ``text[start:end]`` equals their surface; otherwise
     they are listed in ``bad_offsets`` and treated as unaligned). A text-only span is matched
-    against the exact occurrences of its surface in the article, preferring occurrences whose
-    ends are token boundaries of :func:`seccoop.record.tokens.tokenize` (so "US" is not found inside
-    "USA"):
+    against the exact occurrences of its surface in the article (or, when there are none, its
+    occurrences after typographic normalisation, listed in ``normalised``), preferring
+    occurrences whose ends are token boundaries of :func:`seccoop.record.tokens.tokenize` (so
+    "US" is not found inside "USA"):
 
     * mentions, values, event triggers and quote contents are layers: within a layer, spans with
       offsets reserve theirs first, then text-only spans, in file order, take the first
@@ -441,34 +591,40 @@ def align_prediction(prediction: ArticlePrediction, text: str) -> AlignedPredict
     A text-only span whose surface does not occur in the article is unaligned: its pointer is
     listed in ``unaligned`` and it scores as a spurious prediction.
     """
-    al = _Aligner(text)
-    ments = al.layer(
-        [_item(m.start, m.end, m.text, "mentions", i) for i, m in enumerate(prediction.mentions)]
-    )
-    vals = al.layer([_item(v.start, v.end, v.text, "values", i) for i, v in enumerate(prediction.values)])
+    al = _Aligner(text, bounds)
+    p_mentions = prediction.mentions or []
+    p_values = prediction.values or []
+    p_events = prediction.events or []
+    p_quotes = prediction.quotes or []
+    ments = al.offsets_only(p_mentions, "mentions")
+    if ments is None:
+        ments = al.layer([_item(m.start, m.end, m.text, "mentions", i) for i, m in enumerate(p_mentions)])
+    vals = al.offsets_only(p_values, "values")
+    if vals is None:
+        vals = al.layer([_item(v.start, v.end, v.text, "values", i) for i, v in enumerate(p_values)])
     trigs = al.layer(
         [
             _item(e.trigger.start, e.trigger.end, e.trigger.text, "events", i, "trigger")
-            for i, e in enumerate(prediction.events)
+            for i, e in enumerate(p_events)
         ]
     )
     flat_content = [
         _item(part.start, part.end, part.text, "quotes", i, "content", j)
-        for i, q in enumerate(prediction.quotes)
+        for i, q in enumerate(p_quotes)
         for j, part in enumerate(q.content)
     ]
     content_spans = iter(al.layer(flat_content))
-    contents = [tuple(next(content_spans) for _ in q.content) for q in prediction.quotes]
+    contents = [tuple(next(content_spans) for _ in q.content) for q in p_quotes]
 
     events = []
-    for i, (event, trigger) in enumerate(zip(prediction.events, trigs, strict=True)):
+    for i, (event, trigger) in enumerate(zip(p_events, trigs, strict=True)):
         args = tuple(
             AlignedArgument(a.role, al.nearest(a, ["events", i, "arguments", j], trigger))
             for j, a in enumerate(event.arguments)
         )
         events.append(AlignedEvent(event.type, trigger, args, event.cluster))
     quotes = []
-    for i, (quote, content) in enumerate(zip(prediction.quotes, contents, strict=True)):
+    for i, (quote, content) in enumerate(zip(p_quotes, contents, strict=True)):
         first = next((c for c in content if c is not None), None)
         cue = al.nearest(quote.cue, ["quotes", i, "cue"], first, content) if quote.cue is not None else None
         speaker = (
@@ -481,13 +637,20 @@ def align_prediction(prediction: ArticlePrediction, text: str) -> AlignedPredict
         )
     mentions = tuple(
         AlignedMention(m.type, m.kind, span, m.entity, m.wikidata)
-        for m, span in zip(prediction.mentions, ments, strict=True)
+        for m, span in zip(p_mentions, ments, strict=True)
     )
-    values = tuple(
-        AlignedValue(v.type, span, v.normalized) for v, span in zip(prediction.values, vals, strict=True)
-    )
+    values = tuple(AlignedValue(v.type, span, v.normalized) for v, span in zip(p_values, vals, strict=True))
+    missing = tuple(name for name in LAYERS if getattr(prediction, name) is None)
     return AlignedPrediction(
-        prediction.id, mentions, values, tuple(events), tuple(quotes), tuple(al.unaligned), tuple(al.bad)
+        prediction.id,
+        mentions,
+        values,
+        tuple(events),
+        tuple(quotes),
+        tuple(al.unaligned),
+        tuple(al.bad),
+        tuple(al.normalised),
+        missing,
     )
 
 
@@ -553,6 +716,8 @@ class PredictionsReport:
     findings: tuple[Finding, ...]
     predictions: tuple[ArticlePrediction, ...]
     lines: int
+    skipped: tuple[str, ...] = ()
+    """Ids of lines left out because their article is not in the gold (``ignore_extra``)."""
 
     @property
     def exit_code(self) -> int:
@@ -613,15 +778,15 @@ def _schema_finding(error: ValidationError, file: str, line: int, locator: Locat
 
 
 def _spans_of(prediction: ArticlePrediction) -> Iterable[tuple[list[str | int], int | None, int | None, str]]:
-    for i, m in enumerate(prediction.mentions):
+    for i, m in enumerate(prediction.mentions or ()):
         yield ["mentions", i], m.start, m.end, m.text
-    for i, v in enumerate(prediction.values):
+    for i, v in enumerate(prediction.values or ()):
         yield ["values", i], v.start, v.end, v.text
-    for i, e in enumerate(prediction.events):
+    for i, e in enumerate(prediction.events or ()):
         yield ["events", i, "trigger"], e.trigger.start, e.trigger.end, e.trigger.text
         for j, a in enumerate(e.arguments):
             yield ["events", i, "arguments", j], a.start, a.end, a.text
-    for i, q in enumerate(prediction.quotes):
+    for i, q in enumerate(prediction.quotes or ()):
         for j, part in enumerate(q.content):
             yield ["quotes", i, "content", j], part.start, part.end, part.text
         if q.cue is not None:
@@ -654,7 +819,7 @@ def _offset_findings(
 
 
 def _check_line(
-    raw: str, n: int, file: str, gold: Mapping[str, str], seen: dict[str, int]
+    raw: str, n: int, file: str, gold: Mapping[str, str], seen: dict[str, int], skipped: list[str] | None
 ) -> tuple[ArticlePrediction | None, list[Finding]]:
     try:
         data = loads(raw)
@@ -697,6 +862,9 @@ def _check_line(
             )
         return None, out
     _, id_column = locator.locate(["id"])
+    if prediction.id not in gold and skipped is not None:
+        skipped.append(prediction.id)
+        return None, []
     if prediction.id not in gold:
         known = ", ".join(sorted(gold)[:5]) + (", ..." if len(gold) > 5 else "")
         message = f"id {prediction.id!r} is not a gold article; expected one of: {known or '(none)'}"
@@ -733,12 +901,21 @@ def _surface_at(prediction: ArticlePrediction, pointer: str) -> str:
 
 
 def validate_predictions(
-    path: Path, gold: Sequence[Record] | Mapping[str, str], *, display: str | None = None
+    path: Path,
+    gold: Sequence[Record] | Mapping[str, str],
+    *,
+    display: str | None = None,
+    ignore_extra: bool = False,
 ) -> PredictionsReport:
     """Validate a predictions file against the gold records (or a map of article id to text).
 
     Every finding is located (file, line, column, JSON pointer inside the line). Lines with
-    errors are left out of ``predictions``; blank lines are skipped. Never raises on bad input.
+    errors are left out of ``predictions``; blank lines are skipped. A file without a single
+    prediction line is an ``empty-predictions`` error. With ``ignore_extra``, lines for articles
+    that are not in ``gold`` (scoring a subset) are left out and their ids listed in ``skipped``
+    instead of raising ``unknown-article``. Gold articles without a line get an
+    ``article-not-predicted`` warning only when the file has no error (when nothing will be
+    scored, they would only hide the real problem). Never raises on bad input.
     """
     file = display or str(path)
     texts = dict(gold) if isinstance(gold, Mapping) else {r.id: r.text for r in gold}
@@ -760,21 +937,28 @@ def validate_predictions(
     findings: list[Finding] = []
     loaded: list[ArticlePrediction] = []
     seen: dict[str, int] = {}
+    skipped: list[str] | None = [] if ignore_extra else None
     lines = content.split("\n")
+    count = sum(1 for line in lines if line.strip())
+    if not count:
+        message = "the file holds no prediction line; expected one JSON object per article"
+        return PredictionsReport((finding("empty-predictions", message, file=file),), (), 0)
     for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
-        prediction, line_findings = _check_line(line.rstrip("\r"), n, file, texts, seen)
+        prediction, line_findings = _check_line(line.rstrip("\r"), n, file, texts, seen, skipped)
         findings.extend(line_findings)
         if prediction is not None and not any(f.severity == "error" for f in line_findings):
             loaded.append(prediction)
-    for article in sorted(set(texts) - set(seen)):
-        message = f"article {article!r} has no prediction; it is scored as an empty prediction"
-        findings.append(finding("article-not-predicted", message, file=file))
     findings.sort(key=sort_key)
+    if not any(f.severity == "error" for f in findings):
+        # After the line findings: a missing article is a consequence, never the headline.
+        for article in sorted(set(texts) - set(seen)):
+            message = f"article {article!r} has no prediction; it is scored as an empty prediction"
+            findings.append(finding("article-not-predicted", message, file=file))
     if len(findings) > MAX_FINDINGS_PER_FILE:
         total = len(findings)
         findings = findings[:MAX_FINDINGS_PER_FILE]
         message = f"{total} findings; only the first {MAX_FINDINGS_PER_FILE} are listed"
         findings.append(finding("findings-truncated", message, file=file))
-    return PredictionsReport(tuple(findings), tuple(loaded), sum(1 for line in lines if line.strip()))
+    return PredictionsReport(tuple(findings), tuple(loaded), count, tuple(skipped or ()))

@@ -412,6 +412,13 @@ CATALOG: dict[str, CodeSpec] = {
         "Copy the surface exactly as it stands in the article text (same quotes, dashes, spaces).",
         "predictions",
     ),
+    "empty-predictions": CodeSpec(
+        "error",
+        "file",
+        "The predictions file holds no prediction line (it is empty or blank).",
+        "Write one JSON object per article, one per line (schemas/predictions.schema.json).",
+        "predictions",
+    ),
     "article-not-predicted": CodeSpec(
         "warning",
         "corpus",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Token", "boundaries", "tokenize"]
+__all__ = ["Token", "boundaries", "token_spans", "tokenize"]
 
 _TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|\d+(?:[.,:]\d+)*|[^\W_]+|\S")
 
@@ -29,6 +29,13 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """Tokens of ``text[start:end]``, with offsets into the whole ``text``."""
     stop = len(text) if end is None else end
     return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text, start, stop)]
+
+
+def token_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """The (start, end) offsets of the tokens of ``text[start:end]``: :func:`tokenize` without
+    building a :class:`Token` per token (for scoring, which needs only the offsets)."""
+    stop = len(text) if end is None else end
+    return [m.span() for m in _TOKEN.finditer(text, start, stop)]
 
 
 def boundaries(text: str) -> tuple[frozenset[int], frozenset[int]]:

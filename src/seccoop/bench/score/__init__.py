@@ -11,6 +11,10 @@ Four tasks, each a frozen result type; :func:`score` runs one or all of them.
     seqeval) is the span F1 over IOB2 tags: one sequence per gold sentence, tokens from
     :func:`seccoop.record.tokens.tokenize`, outermost names only (IOB2 cannot hold nested ones), as in
     the NER config of the Hugging Face dataset. See :func:`iob2_sentences`.
+``values``
+    Dates, times, durations, money, quantities and percentages as in TempEval-3's temporal
+    expression task: strict and relaxed span F1, type and normalization accuracy and F1 over the
+    relaxed matches (:mod:`seccoop.bench.score.values`).
 ``entities``
     Mention detection (exact spans), coreference by MUC, B-cubed and CEAF-e and their mean, the
     CoNLL-2012 score, over all mentions (NAM, NOM, PRO) including singletons, and Wikidata link
@@ -37,17 +41,24 @@ Matching is always one-to-one: a gold item is credited at most once and a predic
 most once. Predicted spans that could not be aligned to the text (see
 :func:`seccoop.bench.predictions.align_prediction`) count as predictions that match nothing: spurious
 names in the span metrics (the CoNLL metric has no tokens to tag for them), mentions of their own
-in coreference, unmatched triggers, arguments, contents and cues.
+in coreference, unmatched triggers, arguments, contents and cues; the CoNLL metric counts them
+as predicted chunks that match nothing (seqeval, which sees only tags, cannot).
+
+A predictions line carries only the layers of the tasks it is scored on: a task reads
+``mentions`` (ner, entities), ``values``, ``events`` or ``quotes``; an absent layer is scored as
+empty for its tasks only, and the report counts such lines (``not_predicted``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Literal, get_args
 
 from seccoop.bench.predictions import (
+    LAYERS,
     AlignedPrediction,
     ArgumentPrediction,
     ArticlePrediction,
@@ -59,9 +70,17 @@ from seccoop.bench.predictions import (
     align_prediction,
     validate_predictions,
 )
+from seccoop.bench.score.bootstrap import (
+    DEFAULT_RESAMPLES,
+    Comparison,
+    Difference,
+    bootstrap_intervals,
+    compare_aligned,
+)
+from seccoop.bench.score.breakdowns import Breakdowns, ErrorItem, breakdowns, errors, errors_table
 from seccoop.bench.score.coref import CorefScore, EntityScores, _score_entities, b_cubed, ceaf_e, muc
 from seccoop.bench.score.events import EventScores, _score_events
-from seccoop.bench.score.measures import Accuracy, Average, Score
+from seccoop.bench.score.measures import Accuracy, Average, Interval, Intervals, Score
 from seccoop.bench.score.ner import (
     NER_MODES,
     ConllScore,
@@ -73,19 +92,29 @@ from seccoop.bench.score.ner import (
 )
 from seccoop.bench.score.quotes import QuoteScores, _score_quotes
 from seccoop.bench.score.report import ScoreReport, report_json
-from seccoop.check.diagnostics import Finding, finding, sort_key
+from seccoop.bench.score.values import ValueScores, _score_values
+from seccoop.check.diagnostics import Finding, finding
 from seccoop.record.models import EntityArgument, Mention, Record
 from seccoop.record.plover import plover_gold
 
 __all__ = [
+    "DEFAULT_RESAMPLES",
     "NER_MODES",
     "TASKS",
+    "TASK_LAYERS",
     "Accuracy",
     "Average",
+    "Breakdowns",
+    "CompareRun",
+    "Comparison",
     "ConllScore",
     "CorefScore",
+    "Difference",
     "EntityScores",
+    "ErrorItem",
     "EventScores",
+    "Interval",
+    "Intervals",
     "NerMode",
     "NerScores",
     "QuoteScores",
@@ -94,25 +123,58 @@ __all__ = [
     "ScoreRun",
     "SemEvalScore",
     "Task",
+    "ValueScores",
+    "align_all",
     "b_cubed",
     "ceaf_e",
+    "compare_files",
+    "comparison_json",
+    "comparison_table",
+    "errors_table",
     "gold_as_predictions",
     "iob2_sentences",
     "load_gold",
     "muc",
     "report_json",
     "score",
+    "score_aligned",
     "score_files",
 ]
 
-Task = Literal["ner", "entities", "events", "quotes", "all"]
+Task = Literal["ner", "entities", "values", "events", "quotes", "all"]
 
 
 TASKS: tuple[str, ...] = get_args(Task)
 
+TASK_LAYERS: dict[str, str] = {
+    "ner": "mentions",
+    "entities": "mentions",
+    "values": "values",
+    "events": "events",
+    "quotes": "quotes",
+}
+"""The layer of a predictions line each task reads."""
+
 
 def _empty(article_id: str) -> AlignedPrediction:
-    return AlignedPrediction(article_id, (), (), (), ())
+    return AlignedPrediction(article_id, (), (), (), (), missing=LAYERS)
+
+
+def align_all(gold: Sequence[Record], predictions: Sequence[ArticlePrediction]) -> list[AlignedPrediction]:
+    """Each gold article's prediction aligned to its text (an empty one when it has none).
+
+    A prediction for an article that is not in ``gold``, or a second prediction for one
+    article, raises ``ValueError``.
+    """
+    ids = {r.id for r in gold}
+    by_id: dict[str, ArticlePrediction] = {}
+    for p in predictions:
+        if p.id not in ids:
+            raise ValueError(f"prediction for {p.id!r}, which is not a gold article")
+        if p.id in by_id:
+            raise ValueError(f"two predictions for article {p.id!r}")
+        by_id[p.id] = p
+    return [align_prediction(by_id[r.id], r.text) if r.id in by_id else _empty(r.id) for r in gold]
 
 
 def score(
@@ -135,28 +197,43 @@ def score(
     """
     if task not in TASKS:
         raise ValueError(f"unknown task {task!r}; expected one of: {', '.join(TASKS)}")
-    ids = {r.id for r in gold}
-    by_id: dict[str, ArticlePrediction] = {}
-    for p in predictions:
-        if p.id not in ids:
-            raise ValueError(f"prediction for {p.id!r}, which is not a gold article")
-        if p.id in by_id:
-            raise ValueError(f"two predictions for article {p.id!r}")
-        by_id[p.id] = p
     records = [plover_gold(r) for r in gold] if plover else list(gold)
-    aligned = [align_prediction(by_id[r.id], r.text) if r.id in by_id else _empty(r.id) for r in records]
-    unaligned = sum(len(a.unaligned) + len(a.bad_offsets) for a in aligned)
+    return score_aligned(records, align_all(records, predictions), task, plover=plover)
+
+
+def score_aligned(
+    records: Sequence[Record],
+    aligned: Sequence[AlignedPrediction],
+    task: Task = "all",
+    *,
+    plover: bool = False,
+) -> ScoreReport:
+    """Score predictions already aligned to ``records`` (one per record, in the same order).
+
+    Records may repeat (a bootstrap resample); an empty prediction has the id of its record and
+    no spans (see :func:`align_all`). ``plover`` marks records that are already PLOVER views.
+    """
+    if task not in TASKS:
+        raise ValueError(f"unknown task {task!r}; expected one of: {', '.join(TASKS)}")
 
     def wanted(name: str) -> bool:
         return task in (name, "all")
 
+    not_predicted = {
+        name: sum(1 for a in aligned if layer in a.missing)
+        for name, layer in TASK_LAYERS.items()
+        if wanted(name)
+    }
     return ScoreReport(
         task=task,
         articles=len(records),
-        predicted_articles=len(by_id),
-        unaligned=unaligned,
+        predicted_articles=sum(1 for a in aligned if len(a.missing) < len(LAYERS)),
+        unaligned=sum(len(a.unaligned) + len(a.bad_offsets) for a in aligned),
+        normalised=sum(len(a.normalised) for a in aligned),
+        not_predicted={k: v for k, v in not_predicted.items() if v},
         ner=_score_ner(records, aligned) if wanted("ner") else None,
         entities=_score_entities(records, aligned) if wanted("entities") else None,
+        values=_score_values(records, aligned) if wanted("values") else None,
         events=_score_events(records, aligned) if wanted("events") else None,
         quotes=_score_quotes(records, aligned) if wanted("quotes") else None,
         plover=plover,
@@ -239,6 +316,8 @@ class ScoreRun:
     report: ScoreReport | None
     exit_code: int
     """0 scored; 1 the predictions have error findings; 2 usage or I/O trouble (incl. bad gold)."""
+    skipped: tuple[str, ...] = ()
+    """Articles predicted but not in the gold, left out (``ignore_extra``)."""
 
 
 def load_gold(paths: Sequence[Path]) -> tuple[list[Record], tuple[Finding, ...]]:
@@ -255,19 +334,123 @@ def load_gold(paths: Sequence[Path]) -> tuple[list[Record], tuple[Finding, ...]]
 
 
 def score_files(
-    predictions: Path, gold: Sequence[Path], task: Task = "all", *, plover: bool = False
+    predictions: Path,
+    gold: Sequence[Path],
+    task: Task = "all",
+    *,
+    plover: bool = False,
+    ignore_extra: bool = False,
+    resamples: int = 0,
+    seed: int = 0,
+    details: bool = False,
 ) -> ScoreRun:
     """Validate the gold, validate the predictions, and score them if both are sound.
 
     Gold that does not validate, or no gold at all, is exit 2 (score against a clean corpus:
     run ``seccoop validate``). Prediction findings at error level are exit 1 and nothing is
-    scored. Warnings (unaligned spans, unpredicted articles) are returned with the report.
+    scored. Warnings (unaligned spans, unpredicted articles) are returned with the report, in
+    the order the validator gives them (line findings first). With ``ignore_extra`` (scoring a
+    subset of the corpus), lines for articles outside ``gold`` are left out and listed in
+    ``skipped``. With ``resamples`` > 0 the report carries bootstrap intervals of its headline
+    measures (:mod:`seccoop.bench.score.bootstrap`, seeded by ``seed``). With ``details`` it
+    carries the breakdowns and the error listing (:mod:`seccoop.bench.score.breakdowns`).
     """
     records, gold_errors = load_gold(gold)
     if gold_errors:
         return ScoreRun(gold_errors, None, 2)
-    checked = validate_predictions(predictions, records)
-    findings = tuple(sorted(checked.findings, key=sort_key))
+    checked = validate_predictions(predictions, records, ignore_extra=ignore_extra)
     if checked.exit_code:
-        return ScoreRun(findings, None, checked.exit_code)
-    return ScoreRun(findings, score(records, list(checked.predictions), task, plover=plover), 0)
+        return ScoreRun(checked.findings, None, checked.exit_code, checked.skipped)
+    if plover:
+        records = [plover_gold(r) for r in records]
+    aligned = align_all(records, list(checked.predictions))
+    report = score_aligned(records, aligned, task, plover=plover)
+    if resamples > 0:
+        intervals = bootstrap_intervals(
+            records, aligned, partial(score_aligned, task=task, plover=plover), resamples=resamples, seed=seed
+        )
+        report = replace(report, intervals=intervals)
+    if details:
+        parts = breakdowns(records, aligned, lambda r, a: score_aligned(r, a, task, plover=plover).headline())
+        layers = [layer for layer, t in _ERROR_LAYERS.items() if task in (t, "all")]
+        report = replace(report, breakdowns=parts, errors=tuple(errors(records, aligned, layers)))
+    return ScoreRun(checked.findings, report, 0, checked.skipped)
+
+
+_ERROR_LAYERS = {"names": "ner", "values": "values", "triggers": "events"}
+
+
+@dataclass(frozen=True)
+class CompareRun:
+    """The outcome of comparing two predictions files on one gold corpus, for the CLI."""
+
+    findings: tuple[Finding, ...]
+    comparison: Comparison | None
+    exit_code: int
+    skipped: tuple[str, ...] = ()
+
+
+def compare_files(
+    predictions_a: Path,
+    predictions_b: Path,
+    gold: Sequence[Path],
+    task: Task = "all",
+    *,
+    ignore_extra: bool = False,
+    resamples: int = DEFAULT_RESAMPLES,
+    seed: int = 0,
+) -> CompareRun:
+    """Validate both predictions files and compare them by a paired bootstrap (A − B).
+
+    Exit codes as :func:`score_files`; the findings of both files are returned.
+    """
+    records, gold_errors = load_gold(gold)
+    if gold_errors:
+        return CompareRun(gold_errors, None, 2)
+    checked = [
+        validate_predictions(p, records, ignore_extra=ignore_extra) for p in (predictions_a, predictions_b)
+    ]
+    findings = tuple(f for c in checked for f in c.findings)
+    skipped = tuple(dict.fromkeys(i for c in checked for i in c.skipped))
+    worst = max(c.exit_code for c in checked)
+    if worst:
+        return CompareRun(findings, None, worst, skipped)
+    a, b = (align_all(records, list(c.predictions)) for c in checked)
+    comparison = compare_aligned(
+        records,
+        a,
+        b,
+        partial(score_aligned, task=task),
+        resamples=max(1, resamples),
+        seed=seed,
+    )
+    return CompareRun(findings, comparison, 0, skipped)
+
+
+def comparison_table(comparison: Comparison, names: tuple[str, str] = ("A", "B")) -> str:
+    """The paired comparison as a plain-text table."""
+    a, b = names
+    lines = [
+        f"{a} - {b}: paired bootstrap, {comparison.resamples} resamples of {comparison.unit}s, "
+        f"seed {comparison.seed}, {comparison.level:.0%} percentile intervals, two-sided p",
+        f"{'measure':<42}{'A':>8}{'B':>8}{'A-B':>9}  {'interval':<19}{'p':>7}",
+    ]
+
+    def cell(value: float | None, width: int = 8, sign: bool = False) -> str:
+        if value is None:
+            return f"{'n/a':>{width}}"
+        return f"{value:>+{width}.4f}" if sign else f"{value:>{width}.4f}"
+
+    for key, d in comparison.measures.items():
+        interval = f"[{cell(d.low, 7, True)}, {cell(d.high, 7, True)}]" if d.low is not None else f"{'':19}"
+        diff = cell(d.difference, 9, True)
+        lines.append(f"{key:<42}{cell(d.a)}{cell(d.b)}{diff}  {interval:<19}{cell(d.p_value, 7)}")
+    return "\n".join(lines)
+
+
+def comparison_json(comparison: Comparison) -> str:
+    """The paired comparison as indented JSON (what ``seccoop compare --json`` prints)."""
+    import json
+    from dataclasses import asdict
+
+    return json.dumps(asdict(comparison), ensure_ascii=False, indent=2)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from seccoop.bench.predictions import (
     AlignedPrediction,
 )
-from seccoop.bench.score.measures import Accuracy, Cluster, Score, Span, _div, _f1
+from seccoop.bench.score.measures import Accuracy, Cluster, Score, Span, _div, _f1, entity_spans
 from seccoop.record.models import Record
 
 
@@ -165,10 +165,7 @@ def ceaf_e(key: Sequence[Cluster], response: Sequence[Cluster]) -> CorefScore:
 
 
 def _gold_clusters(record: Record) -> list[set[Hashable]]:
-    clusters: dict[str, set[Hashable]] = {}
-    for m in record.mentions:
-        clusters.setdefault(m.entity, set()).add((m.start, m.end))
-    return list(clusters.values())
+    return [set(spans) for spans in entity_spans(record).values()]
 
 
 def _predicted_clusters(aligned: AlignedPrediction) -> list[set[Hashable]]:

@@ -10,7 +10,7 @@ from seccoop.bench.predictions import (
     AlignedPrediction,
 )
 from seccoop.bench.score.event_coref import EventCorefScores, score_event_coref
-from seccoop.bench.score.measures import Score, Span, _add, _matched, _multiset_hits
+from seccoop.bench.score.measures import Score, Span, _add, _matched, _multiset_hits, entity_spans
 from seccoop.record.models import EntityArgument, Record
 
 
@@ -44,16 +44,14 @@ _PredArg = tuple[str, Span | None, str, Span | None]
 
 
 def _event_arguments(record: Record, pred: AlignedPrediction) -> tuple[list[_GoldArg], list[_PredArg]]:
-    spans_of: dict[str, set[Span]] = defaultdict(set)
-    for m in record.mentions:
-        spans_of[m.entity].add((m.start, m.end))
+    spans_of = entity_spans(record)
     value_span = {v.id: (v.start, v.end) for v in record.values}
     gold = []
     for event in record.events:
         trigger = (event.trigger.start, event.trigger.end)
         for arg in event.arguments:
             if isinstance(arg, EntityArgument):
-                fillers = frozenset(spans_of.get(arg.entity, set()))
+                fillers = spans_of.get(arg.entity, frozenset())
             else:
                 fillers = frozenset({value_span[arg.value]} if arg.value in value_span else set())
             gold.append((event.type, trigger, arg.role, fillers))

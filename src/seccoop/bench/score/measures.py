@@ -9,6 +9,8 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from seccoop.record.models import Record
+
 Span = tuple[int, int]
 
 
@@ -18,6 +20,18 @@ Name = tuple[int, int, str]
 
 Cluster = AbstractSet[Hashable]
 """A coreference cluster: a set of mentions, each identified by anything hashable (a span)."""
+
+
+def entity_spans(record: Record) -> dict[str, frozenset[Span]]:
+    """The mention spans of each entity of ``record`` (entity id -> its mentions' spans).
+
+    The one place that groups mentions by entity: coreference clusters, argument and speaker
+    credit ("any mention of the gold entity") and the agreement between annotation passes use it.
+    """
+    spans: dict[str, set[Span]] = {}
+    for m in record.mentions:
+        spans.setdefault(m.entity, set()).add((m.start, m.end))
+    return {entity: frozenset(found) for entity, found in spans.items()}
 
 
 def _div(numerator: float, denominator: float) -> float:
@@ -88,6 +102,26 @@ class Accuracy:
     def of(cls, correct: int, total: int) -> Accuracy:
         """The accuracy of ``correct`` out of ``total``."""
         return cls(correct, total, _div(correct, total))
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A measure's value on the whole corpus and its bootstrap percentile interval."""
+
+    value: float | None
+    low: float | None
+    high: float | None
+
+
+@dataclass(frozen=True)
+class Intervals:
+    """Bootstrap intervals of every headline measure, with how they were made."""
+
+    level: float
+    resamples: int
+    seed: int
+    unit: str
+    measures: dict[str, Interval]
 
 
 def _max_matching(left: int, right: int, edge: Callable[[int, int], bool]) -> list[int | None]:

@@ -4,9 +4,10 @@ over IOB2 tags (as conlleval and seqeval)."""
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any, Literal, get_args
 
 from seccoop.bench.predictions import (
@@ -15,7 +16,7 @@ from seccoop.bench.predictions import (
 from seccoop.bench.score.measures import Average, Name, Score, Span, _add, _div, _f1
 from seccoop.record.models import Record
 from seccoop.record.ontology import load_ontology
-from seccoop.record.tokens import Token, tokenize
+from seccoop.record.tokens import Token, token_spans, tokenize
 
 NerModeName = Literal["strict", "exact", "partial", "type"]
 
@@ -107,7 +108,9 @@ def _predicted_names(aligned: AlignedPrediction) -> tuple[list[Name], list[str]]
     return names, lost
 
 
-def _semeval_counts(gold: Sequence[Name], pred: Sequence[Name], mode: str) -> list[int]:
+def _semeval_counts(
+    gold: Sequence[Name], pred: Sequence[Name], mode: str, presorted: bool = False
+) -> list[int]:
     """(COR, INC, PAR, MIS, SPU) of one document in one SemEval-2013 mode.
 
     Both lists are taken in (start, end, type) order. First, pairs with identical boundaries
@@ -126,24 +129,61 @@ def _semeval_counts(gold: Sequence[Name], pred: Sequence[Name], mode: str) -> li
     overlap (nervaluate 1.2 requires the overlap to be at least 1% of the gold name, which
     differs only for names longer than 100 characters).
     """
-    gold = sorted(gold)
-    pred = sorted(pred)
-    same_type = mode in ("strict", "type")
+    return _semeval_modes(gold, pred, (mode,), presorted)[0]
+
+
+def _semeval_modes(
+    gold: Sequence[Name], pred: Sequence[Name], modes: Sequence[str], presorted: bool = False
+) -> list[list[int]]:
+    """:func:`_semeval_counts` of several modes that pair exact names alike (strict and type, or
+    exact and partial), sharing the exact pairing."""
+    if not presorted:
+        gold = sorted(gold)
+        pred = sorted(pred)
     taken = [False] * len(gold)
-    buckets: dict[tuple[Any, ...], list[int]] = defaultdict(list)
-    for gi, (s, e, t) in enumerate(gold):
-        buckets[(s, e, t) if same_type else (s, e)].append(gi)
-    cor = inc = par = spu = 0
+    buckets: dict[tuple[Any, ...], list[int]] = {}
+    # Equal gold names are interchangeable, so which of them an exact pair takes does not matter.
+    if modes[0] in ("strict", "type"):
+        for gi, g in enumerate(gold):
+            buckets.setdefault(g, []).append(gi)
+        keys: Iterable[tuple[Any, ...]] = pred
+    else:
+        for gi, g in enumerate(gold):
+            buckets.setdefault(g[:2], []).append(gi)
+        keys = [q[:2] for q in pred]
+    cor = 0
     rest: list[Name] = []
-    for s, e, t in pred:
-        bucket = buckets.get((s, e, t) if same_type else (s, e))
+    for key, q in zip(keys, pred, strict=True):
+        bucket = buckets.get(key)
         if bucket:
-            taken[bucket.pop(0)] = True
+            taken[bucket.pop()] = True
             cor += 1
         else:
-            rest.append((s, e, t))
+            rest.append(q)
+    if not rest:
+        missed = taken.count(False)
+        return [[cor, 0, 0, missed, 0] for _ in modes]
+    starts = [g[0] for g in gold]
+    longest = max((g[1] - g[0] for g in gold), default=0)
+    return [_rest_counts(gold, rest, list(taken), cor, starts, longest, mode) for mode in modes]
+
+
+def _rest_counts(
+    gold: Sequence[Name],
+    rest: Sequence[Name],
+    taken: list[bool],
+    cor: int,
+    starts: Sequence[int],
+    longest: int,
+    mode: str,
+) -> list[int]:
+    """The second, overlap phase of :func:`_semeval_counts` for one mode."""
+    inc = par = spu = 0
     for s, e, t in rest:
-        hits = [gi for gi, g in enumerate(gold) if not taken[gi] and g[0] < e and s < g[1]]
+        # Only gold names starting in (s - longest, e) can overlap [s, e): scan that window, in order.
+        lo = bisect_left(starts, s - longest + 1)
+        hi = bisect_left(starts, e)
+        hits = [gi for gi in range(lo, hi) if not taken[gi] and s < gold[gi][1]]
         if not hits:
             spu += 1
             continue
@@ -165,21 +205,58 @@ def _semeval_counts(gold: Sequence[Name], pred: Sequence[Name], mode: str) -> li
     return [cor, inc, par, taken.count(False), spu]
 
 
-def _ner_mode(
-    docs: Sequence[tuple[list[Name], list[Name], list[str]]], mode: str, types: Sequence[str]
-) -> NerMode:
+def _mode_of(micro: list[int], by_type: dict[str, list[int]], mode: str) -> NerMode:
     partial_credit = mode in ("partial", "type")
-    micro = [0] * 5
-    by_type = {t: [0] * 5 for t in types}
-    for gold, pred, lost in docs:
-        _add(micro, _semeval_counts(gold, pred, mode))
-        micro[4] += len(lost)
-        for t in types:
-            counts = _semeval_counts([g for g in gold if g[2] == t], [p for p in pred if p[2] == t], mode)
-            counts[4] += lost.count(t)
-            _add(by_type[t], counts)
-    per_type = {t: SemEvalScore.of(by_type[t], partial_credit) for t in types}
+    per_type = {t: SemEvalScore.of(c, partial_credit) for t, c in by_type.items()}
     return NerMode(SemEvalScore.of(micro, partial_credit), Average.of(list(per_type.values())), per_type)
+
+
+def _as_partial(counts: list[int]) -> list[int]:
+    """Partial-mode counts from exact-mode counts: the matching is the same, INC becomes PAR."""
+    cor, inc, _par, mis, spu = counts
+    return [cor, 0, inc, mis, spu]
+
+
+def _ner_counts(
+    docs: Sequence[tuple[list[Name], list[Name], list[str]]],
+    mode: str,
+    types: Sequence[str],
+    per_type: bool = True,
+) -> tuple[list[int], dict[str, list[int]]]:
+    """Summed (COR, INC, PAR, MIS, SPU), overall and (unless not ``per_type``) per type; gold and
+    predicted names sorted."""
+    return _ner_counts_modes(docs, (mode,), types, per_type)[0]
+
+
+def _ner_counts_modes(
+    docs: Sequence[tuple[list[Name], list[Name], list[str]]],
+    modes: Sequence[str],
+    types: Sequence[str],
+    per_type: bool = True,
+) -> list[tuple[list[int], dict[str, list[int]]]]:
+    """:func:`_ner_counts` of modes that share their exact pairing (see :func:`_semeval_modes`)."""
+    out = [([0] * 5, {t: [0] * 5 for t in types}) for _ in modes]
+    for gold, pred, lost in docs:
+        for (micro, _), counts in zip(out, _semeval_modes(gold, pred, modes, presorted=True), strict=True):
+            _add(micro, counts)
+            micro[4] += len(lost)
+        if not per_type:
+            continue
+        gold_by_type: dict[str, list[Name]] = defaultdict(list)
+        pred_by_type: dict[str, list[Name]] = defaultdict(list)
+        for g in gold:
+            gold_by_type[g[2]].append(g)
+        for q in pred:
+            pred_by_type[q[2]].append(q)
+        # A type with no gold and no predicted name in a document adds nothing there.
+        for t in set(gold_by_type) | set(pred_by_type):
+            found = _semeval_modes(gold_by_type[t], pred_by_type[t], modes, presorted=True)
+            for (_, by_type), counts in zip(out, found, strict=True):
+                _add(by_type[t], counts)
+        for _, by_type in out:
+            for t in lost:
+                by_type[t][4] += 1
+    return out
 
 
 def iob2_sentences(
@@ -237,21 +314,134 @@ def _chunks(tags: Sequence[str]) -> list[tuple[str, int, int]]:
     return out
 
 
-def _conll(records: Sequence[Record], preds: Sequence[list[Name]]) -> ConllScore:
-    gold_chunks: set[tuple[Any, ...]] = set()
-    pred_chunks: set[tuple[Any, ...]] = set()
-    for a, (record, names) in enumerate(zip(records, preds, strict=True)):
-        sentences = [(s.start, s.end) for s in record.sentences]
-        for target, spans in ((gold_chunks, _gold_names(record)), (pred_chunks, names)):
-            for k, (_toks, tags) in enumerate(iob2_sentences(record.text, sentences, spans)):
-                target.update((label, a, k, first, last) for label, first, last in _chunks(tags))
-    types = sorted({c[0] for c in gold_chunks | pred_chunks}, key=_type_order)
-    per_type = {}
-    for t in types:
-        g = {c for c in gold_chunks if c[0] == t}
-        p = {c for c in pred_chunks if c[0] == t}
-        per_type[t] = Score.of(len(g & p), len(p), len(g))
-    micro = Score.of(len(gold_chunks & pred_chunks), len(pred_chunks), len(gold_chunks))
+_SentenceBounds = tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]
+_Chunk = tuple[str, int, int, int]
+"""(type, sentence, first token, last token) of a name in IOB2."""
+
+
+@dataclass(frozen=True)
+class _ArticleIndex:
+    """What the CoNLL measure needs of one gold article, computed once per record."""
+
+    record: Record
+    """Held so that the ``id`` the index is cached under is never reused while cached."""
+    sentences: tuple[Span, ...]
+    sentence_starts: tuple[int, ...]
+    bounds: _SentenceBounds
+    first_token: dict[int, tuple[int, int]]
+    """Start offset of a token -> (sentence, token index)."""
+    last_token: dict[int, tuple[int, int]]
+    """End offset of a token -> (sentence, token index)."""
+    gold_names: tuple[Name, ...]
+    gold_chunks: frozenset[_Chunk]
+
+
+_INDEX: OrderedDict[int, _ArticleIndex] = OrderedDict()
+_INDEX_SIZE = 16384
+
+
+def article_index(record: Record) -> _ArticleIndex:
+    """The record's sentences tokenized once (cached per record object, least recently used out)."""
+    found = _INDEX.get(id(record))
+    if found is not None and found.record is record:
+        _INDEX.move_to_end(id(record))
+        return found
+    sentences = tuple(sorted((s.start, s.end) for s in record.sentences))
+    bounds, first_token, last_token = _sentence_tokens(record.text, sentences)
+    partial = _ArticleIndex(
+        record,
+        sentences,
+        tuple(s0 for s0, _ in sentences),
+        bounds,
+        first_token,
+        last_token,
+        tuple(_gold_names(record)),
+        frozenset(),
+    )
+    index = replace(partial, gold_chunks=frozenset(_outermost_chunks(partial, partial.gold_names)))
+    _INDEX[id(record)] = index
+    if len(_INDEX) > _INDEX_SIZE:
+        _INDEX.popitem(last=False)
+    return index
+
+
+@lru_cache(maxsize=_INDEX_SIZE)
+def _sentence_tokens(
+    text: str, sentences: tuple[Span, ...]
+) -> tuple[_SentenceBounds, dict[int, tuple[int, int]], dict[int, tuple[int, int]]]:
+    """Token offsets of each sentence, and token start/end offset -> (sentence, token index).
+
+    Cached by text and sentences, so articles with the same text are tokenized once."""
+    bounds = []
+    first_token: dict[int, tuple[int, int]] = {}
+    last_token: dict[int, tuple[int, int]] = {}
+    for k, (s0, s1) in enumerate(sentences):
+        spans = token_spans(text, s0, s1)
+        bounds.append((tuple(a for a, _ in spans), tuple(b for _, b in spans)))
+        for i, (a, b) in enumerate(spans):
+            first_token[a] = (k, i)
+            last_token[b] = (k, i)
+    return tuple(bounds), first_token, last_token
+
+
+def clear_token_cache() -> None:
+    """Forget the cached tokens and article indexes (for benchmarks that time a cold start)."""
+    _INDEX.clear()
+    _sentence_tokens.cache_clear()
+
+
+def _outermost_chunks(index: _ArticleIndex, names: Iterable[Name]) -> set[_Chunk]:
+    """The IOB2 chunks of the outermost ``names``, as :func:`iob2_sentences` would tag them and
+    :func:`_chunks` read them back, without building the tags."""
+    projected: list[tuple[int, int, int, str]] = []  # sentence, first, -last, type
+    first_token, last_token = index.first_token, index.last_token
+    for s, e, label in names:
+        a, b = first_token.get(s), last_token.get(e)
+        if a is not None and b is not None and a[0] == b[0]:
+            projected.append((a[0], a[1], -b[1], label))
+            continue
+        # Not on token boundaries, or across sentences: every token sharing a character counts.
+        k = bisect_left(index.sentence_starts, e) - 1
+        while k >= 0 and index.sentences[k][1] > s:
+            starts, ends = index.bounds[k]
+            first = bisect_right(ends, s)
+            last = bisect_left(starts, e) - 1
+            if first <= last:
+                projected.append((k, first, -last, label))
+            k -= 1
+    projected.sort()
+    out: set[_Chunk] = set()
+    sentence, reach = -1, -1
+    for k, first, neg_last, label in projected:
+        # Kept names of a sentence are disjoint and in token order: only the last one can overlap.
+        if k != sentence:
+            sentence, reach = k, -1
+        if first > reach:
+            reach = -neg_last
+            out.add((label, k, first, reach))
+    return out
+
+
+def _conll(records: Sequence[Record], preds: Sequence[list[Name]], lost: Sequence[str] = ()) -> ConllScore:
+    """CoNLL span F1; ``lost`` are the types of predicted names that could not be aligned.
+
+    They count as predicted chunks that match nothing (false positives), as in every other
+    measure: seqeval, which sees only tags, cannot see them, so on such input this measure is
+    lower than seqeval's on the aligned names' tags (on aligned input the two are equal).
+    Each article is tokenized once (:func:`article_index`).
+    """
+    correct: Counter[str] = Counter()
+    predicted: Counter[str] = Counter(lost)
+    gold: Counter[str] = Counter()
+    for record, names in zip(records, preds, strict=True):
+        index = article_index(record)
+        mine = _outermost_chunks(index, names)
+        gold.update(c[0] for c in index.gold_chunks)
+        predicted.update(c[0] for c in mine)
+        correct.update(c[0] for c in mine & index.gold_chunks)
+    types = sorted(set(gold) | set(predicted), key=_type_order)
+    per_type = {t: Score.of(correct[t], predicted[t], gold[t]) for t in types}
+    micro = Score.of(sum(correct.values()), sum(predicted.values()), sum(gold.values()))
     return ConllScore(micro, Average.of(list(per_type.values())), per_type)
 
 
@@ -264,9 +454,18 @@ def _score_ner(records: Sequence[Record], aligned: Sequence[AlignedPrediction]) 
     docs = []
     for record, pred in zip(records, aligned, strict=True):
         names, lost = _predicted_names(pred)
-        docs.append((_gold_names(record), names, lost))
+        docs.append((sorted(article_index(record).gold_names), sorted(names), lost))
     types = sorted(
         {n[2] for g, p, _ in docs for n in (*g, *p)} | {t for *_, lost in docs for t in lost}, key=_type_order
     )
-    modes = {mode: _ner_mode(docs, mode, types) for mode in NER_MODES}
-    return NerScores(modes, _conll(records, [p for _, p, _ in docs]))
+    # Exact and partial modes pair the names alike (partial only credits an overlap as PAR, not
+    # INC), so the partial counts are derived from the exact ones instead of matched again.
+    counts = dict(zip(("strict", "type"), _ner_counts_modes(docs, ("strict", "type"), types), strict=True))
+    # Within one type, exact mode pairs names as strict mode does (the types always agree).
+    exact_micro, _ = _ner_counts(docs, "exact", types, per_type=False)
+    exact_by_type = {t: list(c) for t, c in counts["strict"][1].items()}
+    counts["exact"] = (exact_micro, exact_by_type)
+    counts["partial"] = (_as_partial(exact_micro), {t: _as_partial(c) for t, c in exact_by_type.items()})
+    modes = {mode: _mode_of(*counts[mode], mode) for mode in NER_MODES}
+    all_lost = [t for *_, lost in docs for t in lost]
+    return NerScores(modes, _conll(records, [p for _, p, _ in docs], all_lost))

@@ -10,7 +10,7 @@ from typing import Any
 from seccoop.bench.predictions import (
     AlignedPrediction,
 )
-from seccoop.bench.score.measures import Accuracy, Score, Span, _add, _matched, _overlap
+from seccoop.bench.score.measures import Accuracy, Score, Span, _add, _matched, _overlap, entity_spans
 from seccoop.record.models import Record
 from seccoop.record.ontology import load_ontology
 
@@ -58,9 +58,7 @@ def _score_quotes(records: Sequence[Record], aligned: Sequence[AlignedPrediction
     speaker_correct = speaker_total = 0
     rules = {"exact": _content_exact, "overlap": _content_overlap}
     for record, pred in zip(records, aligned, strict=True):
-        spans_of: dict[str, set[Span]] = defaultdict(set)
-        for m in record.mentions:
-            spans_of[m.entity].add((m.start, m.end))
+        spans_of = entity_spans(record)
         gold: list[_GoldQuote] = [
             (q.kind, tuple((c.start, c.end) for c in q.content), q.speaker) for q in record.quotes
         ]
@@ -79,7 +77,7 @@ def _score_quotes(records: Sequence[Record], aligned: Sequence[AlignedPrediction
                         g[2] is not None
                         and p[2] is not None
                         and _content_overlap(g, p)
-                        and p[2] in spans_of.get(g[2], set())
+                        and p[2] in spans_of.get(g[2], frozenset())
                     )
 
                 attributed = _matched(gold, predicted, right_speaker)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from seccoop.bench.score.breakdowns import Breakdowns, ErrorItem, errors_table
 from seccoop.bench.score.coref import EntityScores
 from seccoop.bench.score.events import EventScores
-from seccoop.bench.score.measures import Accuracy
+from seccoop.bench.score.measures import Accuracy, Intervals
 from seccoop.bench.score.ner import NerScores
 from seccoop.bench.score.quotes import QuoteScores
+from seccoop.bench.score.values import ValueScores
 
 
 @dataclass(frozen=True)
@@ -22,10 +24,21 @@ class ScoreReport:
     predicted_articles: int
     unaligned: int
     """Predicted spans that could not be aligned to their article (they match nothing)."""
+    normalised: int = 0
+    """Text-only spans aligned only after typographic normalisation (curly quotes, dashes, spaces)."""
+    not_predicted: dict[str, int] = field(default_factory=dict)
+    """Per task scored: gold articles whose line lacks the task's layer (or that have no line)."""
     ner: NerScores | None = None
     entities: EntityScores | None = None
+    values: ValueScores | None = None
     events: EventScores | None = None
     quotes: QuoteScores | None = None
+    intervals: Intervals | None = None
+    """Bootstrap confidence intervals of the headline measures (:mod:`.bootstrap`), if asked for."""
+    breakdowns: Breakdowns | None = None
+    """Per article, mention kind, event type and realis (:mod:`.breakdowns`), if asked for."""
+    errors: tuple[ErrorItem, ...] | None = None
+    """Each false positive and false negative in context (:func:`.breakdowns.errors`), if asked for."""
     plover: bool = False
     """Whether events were scored in PLOVER coding against the gold's PLOVER view."""
 
@@ -60,6 +73,12 @@ class ScoreReport:
             # The mean is undefined when one of its parts is (MUC with no links at all).
             put("coref_conll_f1", ent.conll_f1, ent.muc.applicable and ent.b_cubed.applicable)
             put("link_accuracy", ent.links.value, ent.links.total > 0)
+        if self.values is not None:
+            v = self.values
+            put("value_strict_f1", v.strict.f1, v.strict.applicable)
+            put("value_relaxed_f1", v.relaxed.f1, v.relaxed.applicable)
+            put("value_type_f1", v.type.f1, v.type.applicable)
+            put("value_normalization_f1", v.normalization.f1, v.normalization.applicable)
         if self.events is not None:
             for name, value in asdict(self.events).items():
                 if name != "clusters":
@@ -86,9 +105,12 @@ class ScoreReport:
         """A plain-text report for people."""
         lines = [
             f"task {self.task}: {self.articles} gold article(s), {self.predicted_articles} predicted, "
-            f"{self.unaligned} predicted span(s) not aligned to the text"
+            f"{self.unaligned} predicted span(s) not aligned to the text, "
+            f"{self.normalised} aligned after typographic normalisation"
             + ("; events in PLOVER coding" if self.plover else "")
         ]
+        for task, n in self.not_predicted.items():
+            lines.append(f"task {task}: {n} article(s) without a prediction of this layer (scored as empty)")
         if self.ner is not None:
             lines += ["", "NER (names)", _row("", "P", "R", "F1", "COR", "INC", "PAR", "MIS", "SPU")]
             for mode, result in self.ner.modes.items():
@@ -133,6 +155,20 @@ class ScoreReport:
                 lines.append(_row(label, cs.precision, cs.recall, cs.f1))
             lines.append(_row("CoNLL-2012", "", "", e.conll_f1))
             lines.append(_accuracy_row("QID links", e.links))
+        if self.values is not None:
+            v = self.values
+            lines += ["", "Values", _row("", "P", "R", "F1", "gold", "pred")]
+            for label, s in (
+                ("strict", v.strict),
+                ("relaxed", v.relaxed),
+                ("type", v.type),
+                ("normalization", v.normalization),
+            ):
+                lines.append(_row(label, s.precision, s.recall, s.f1, s.gold, s.predicted))
+            lines.append(_accuracy_row("type (matched)", v.type_accuracy))
+            lines.append(_accuracy_row("norm. (matched)", v.normalization_accuracy))
+            for label, s in v.strict_by_type.items():
+                lines.append(_row(f"{label} strict", s.precision, s.recall, s.f1, s.gold, s.predicted))
         if self.events is not None:
             lines += ["", "Events", _row("", "P", "R", "F1", "gold", "pred")]
             for name, s in (
@@ -180,7 +216,55 @@ class ScoreReport:
                     lines.append(_row(label, s.precision, s.recall, s.f1, s.gold, s.predicted))
             lines.append(_row("cue", q.cue.precision, q.cue.recall, q.cue.f1, q.cue.gold, q.cue.predicted))
             lines.append(_accuracy_row("speaker", q.speaker))
+        if self.breakdowns is not None:
+            b = self.breakdowns
+            if b.mentions_by_kind and self.entities is not None:
+                lines += ["", "Mentions by kind (exact span)", _row("", "P", "R", "F1", "gold", "pred")]
+                for kind, s in b.mentions_by_kind.items():
+                    lines.append(_row(kind, s.precision, s.recall, s.f1, s.gold, s.predicted))
+            if b.triggers_by_type and self.events is not None:
+                lines += ["", "Triggers by type (span and type)", _row("", "P", "R", "F1", "gold", "pred")]
+                for etype, s in b.triggers_by_type.items():
+                    lines.append(_row(etype, s.precision, s.recall, s.f1, s.gold, s.predicted))
+            if b.triggers_by_realis and self.events is not None:
+                lines += ["", "Gold triggers found by realis (span and type)"]
+                lines += [_accuracy_row(k, a) for k, a in b.triggers_by_realis.items()]
+            if b.per_article:
+                keys = [k for k in next(iter(b.per_article.values())) if k in _ARTICLE_KEYS]
+                lines += ["", "Per article", "article".ljust(42) + "".join(f"{k[:25]:>27}" for k in keys)]
+                for article, head in b.per_article.items():
+                    lines.append(article[:41].ljust(42) + "".join(f"{_cell(head[k]):>27}" for k in keys))
+        if self.errors is not None:
+            lines += [
+                "",
+                f"Errors ({len(self.errors)}: FN missed, FP spurious or wrong type)",
+                errors_table(self.errors),
+            ]
+        if self.intervals is not None:
+            iv = self.intervals
+            lines += [
+                "",
+                f"Headline measures with {iv.level:.0%} bootstrap intervals "
+                f"({iv.resamples} resamples of {iv.unit}s, seed {iv.seed}, percentile)",
+            ]
+            for key, interval in iv.measures.items():
+                lines.append(
+                    f"{key:<42}{_cell(interval.value)}  [{_cell(interval.low)}, {_cell(interval.high)}]"
+                )
         return "\n".join(lines)
+
+
+_ARTICLE_KEYS = (
+    "ner_strict_f1",
+    "coref_conll_f1",
+    "value_strict_f1",
+    "trigger_classification_f1",
+    "quote_content_overlap_f1",
+)
+
+
+def _cell(value: float | None) -> str:
+    return "   n/a" if value is None else f"{value:.4f}"
 
 
 def _accuracy_row(label: str, acc: Accuracy) -> str:
