@@ -4,6 +4,7 @@ function per command and turns its result into output and an exit code."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,12 +15,30 @@ DEFAULT_ARTICLES = Path("dataset/articles")
 DEFAULT_HF = Path("dataset/hf")
 
 
+def _jobs(args: argparse.Namespace) -> int:
+    if args.jobs is not None:
+        return int(args.jobs)
+    from seccoop.check.validate import default_jobs
+
+    return default_jobs()
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not a positive number of processes")
+    return number
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     from seccoop.check.diagnostics import render, summary_line
     from seccoop.check.validate import validate_paths
 
     paths = [Path(p) for p in args.paths] or [DEFAULT_ARTICLES]
-    report = validate_paths(paths)
+    report = validate_paths(paths, keep_records=False, jobs=_jobs(args))
     body = render(report.findings, args.format)
     if args.format == "json":
         print(body)
@@ -194,6 +213,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="validate article records (default: dataset/articles/)")
     p.add_argument("paths", nargs="*", help="record files or folders of records")
     p.add_argument("--format", choices=("human", "json", "github"), default="human")
+    p.add_argument("--jobs", type=_positive, help="worker processes (default: the number of CPUs)")
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser("schemas", help="check (default) or regenerate the JSON Schemas")
@@ -250,11 +270,34 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _tolerant_output() -> None:
+    # A message may quote a lone surrogate or bytes a file name could not decode: print them
+    # escaped rather than die with UnicodeEncodeError.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``seccoop`` console script; returns the exit code."""
+    """Entry point of the ``seccoop`` console script; returns the exit code.
+
+    Exit codes: 0 clean, 1 findings at error level, 2 usage or I/O trouble (any OSError that a
+    command did not report itself, such as an unwritable output, ends here with exit 2).
+    """
+    _tolerant_output()
     parser = _parser()
     args = parser.parse_args(argv)
-    code: int = args.func(args)
+    try:
+        code: int = args.func(args)
+    except OSError as exc:
+        where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+        print(f"seccoop {args.command}:{where} {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"seccoop {args.command}: interrupted", file=sys.stderr)
+        return 130
     return code
 
 

@@ -1,5 +1,7 @@
-"""The structure layer: the record against the published JSON Schema (JSON pointers), then the
-pydantic model; a file that passes becomes a :class:`LoadedRecord`.
+"""The structure layer: the record against the pydantic models (the fast path); a record they
+reject is explained by the published JSON Schema (JSON pointers). A file that passes becomes a
+:class:`LoadedRecord`. The models and the schema accept the same documents (a differential
+property test keeps them equal), so jsonschema, the slow part, runs only on rejected records.
 """
 
 from __future__ import annotations
@@ -8,9 +10,8 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
-from jsonschema.exceptions import ValidationError, best_match
 from pydantic import ValidationError as PydanticValidationError
 
 from seccoop.check.diagnostics import (
@@ -22,8 +23,12 @@ from seccoop.check.diagnostics import (
 from seccoop.check.files import safe_target, unsafe_link
 from seccoop.check.schema import record_schema
 from seccoop.check.syntax import check_version, json_type, parse_json, short
+from seccoop.record.io import read_regular
 from seccoop.record.models import SCHEMA_VERSION, Record
-from seccoop.record.strictjson import schema_validator
+
+if TYPE_CHECKING:
+    import jsonschema
+    from jsonschema.exceptions import ValidationError
 
 
 @dataclass(frozen=True)
@@ -38,10 +43,15 @@ class LoadedRecord:
 
 @cache
 def _schema_validator() -> jsonschema.protocols.Validator:
+    # imported here: jsonschema and the schema generation cost a clean run nothing
+    from seccoop.record.strictjson import schema_validator
+
     return schema_validator(record_schema())
 
 
 def _deepest(error: ValidationError) -> ValidationError:
+    from jsonschema.exceptions import best_match
+
     while error.validator in ("anyOf", "oneOf") and error.context:
         # For `X | null`, the interesting failure is X's, not "is not null".
         candidates = [e for e in error.context if not (e.validator == "type" and e.validator_value == "null")]
@@ -93,6 +103,32 @@ def _structure_finding(error: ValidationError, file: str, locator: Locator) -> F
     return finding(code, message, file=file, pointer=pointer_of(path), line=line, column=column)
 
 
+def _explain(data: Any, error: PydanticValidationError, file: str, locator: Locator) -> list[Finding]:
+    """Findings for a document the models reject: the JSON Schema's words where it has them."""
+    try:
+        errors = list(_schema_validator().iter_errors(data))
+    except RecursionError:
+        return [finding("constraint-violation", "the JSON is nested too deeply to be a record", file=file)]
+    if errors:
+        # jsonschema reports each missing property separately; one finding per message is enough
+        return list({_structure_finding(e, file, locator): None for e in errors})
+    out = []
+    for err in error.errors():
+        path_ = [p for p in err["loc"] if isinstance(p, str | int)]
+        line, column = locator.locate(path_)
+        out.append(
+            finding(
+                "constraint-violation",
+                f"{pointer_of(path_) or 'the record'}: {err['msg']}",
+                file=file,
+                pointer=pointer_of(path_),
+                line=line,
+                column=column,
+            )
+        )
+    return out
+
+
 def load_record_file(path: Path, display: str | None = None) -> tuple[LoadedRecord | None, list[Finding]]:
     """Run the file, syntax and structure layers on one file."""
     file = display or str(path)
@@ -100,12 +136,12 @@ def load_record_file(path: Path, display: str | None = None) -> tuple[LoadedReco
         return None, [
             finding(
                 "unsafe-path",
-                f"{file} is a symlink to {safe_target(path)}, outside the corpus",
+                f"{file} is or passes through a symlink to {safe_target(path)}, outside the corpus",
                 file=file,
             )
         ]
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)
     except OSError as exc:
         return None, [finding("io-error", f"cannot read {file}: {exc.strerror or exc}", file=file)]
     data, text, findings = parse_json(raw, file)
@@ -116,29 +152,10 @@ def load_record_file(path: Path, display: str | None = None) -> tuple[LoadedReco
     if version is not None:
         return None, [version]
     try:
-        errors = list(_schema_validator().iter_errors(data))
-    except RecursionError:
-        return None, [finding("constraint-violation", "the JSON is nested too deeply", file=file)]
-    if errors:
-        # jsonschema reports each missing property separately; one finding per message is enough
-        unique = {_structure_finding(e, file, locator): None for e in errors}
-        return None, list(unique)
-    try:
-        record = Record.model_validate(data)
+        record = Record.model_validate_json(raw)
     except PydanticValidationError as exc:
-        out = []
-        for err in exc.errors():
-            path_ = [p for p in err["loc"] if isinstance(p, str | int)]
-            line, column = locator.locate(path_)
-            out.append(
-                finding(
-                    "constraint-violation",
-                    f"{pointer_of(path_) or 'the record'}: {err['msg']}",
-                    file=file,
-                    pointer=pointer_of(path_),
-                    line=line,
-                    column=column,
-                )
-            )
-        return None, out
+        return None, _explain(data, exc, file, locator)
+    except RecursionError:
+        message = "the JSON is nested too deeply to be a record"
+        return None, [finding("constraint-violation", message, file=file)]
     return LoadedRecord(file, path, record, locator), []

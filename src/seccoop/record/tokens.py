@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Token", "boundaries", "tokenize"]
+__all__ = ["Token", "boundaries", "boundary_flags", "tokenize"]
 
 _TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|\d+(?:[.,:]\d+)*|[^\W_]+|\S")
 
@@ -35,3 +35,17 @@ def boundaries(text: str) -> tuple[frozenset[int], frozenset[int]]:
     """The sets of token start offsets and token end offsets of ``text``."""
     toks = tokenize(text)
     return frozenset(t.start for t in toks), frozenset(t.end for t in toks)
+
+
+def boundary_flags(text: str) -> tuple[bytearray, bytearray]:
+    """Token starts and ends as flags by offset (``starts[i]`` is 1 where a token starts).
+
+    The same boundaries as :func:`boundaries`, in two bytes per character of ``text`` whatever
+    its number of tokens (sets of offsets take dozens of bytes per token).
+    """
+    starts = bytearray(len(text) + 1)
+    ends = bytearray(len(text) + 1)
+    for match in _TOKEN.finditer(text):
+        starts[match.start()] = 1
+        ends[match.end()] = 1
+    return starts, ends
