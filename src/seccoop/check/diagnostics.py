@@ -377,6 +377,7 @@ class Locator:
     def __init__(self, text: str) -> None:
         self._text = text
         self._lines: list[int] | None = None
+        self._asked = 0
         self._decoder = json.JSONDecoder()
         self._cache: dict[str, int] = {"": self._ws(0)}
         # offsets of the elements of each array met so far, by the array's pointer: a walk to
@@ -387,6 +388,10 @@ class Locator:
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column of a character offset."""
         if self._lines is None:
+            self._asked += 1
+            if self._asked <= 8:  # a few questions: count, without building the index
+                line_start = self._text.rfind("\n", 0, offset) + 1
+                return self._text.count("\n", 0, offset) + 1, offset - line_start + 1
             self._lines = [m.start() for m in re.finditer("\n", self._text)]
         newlines = self._lines
         line_index = bisect_right(newlines, offset - 1)

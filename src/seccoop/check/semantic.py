@@ -25,9 +25,7 @@ from seccoop.check.structure import LoadedRecord
 from seccoop.record.io import read_regular
 from seccoop.record.models import EntityArgument, Record, Span
 from seccoop.record.ontology import load_ontology
-from seccoop.record.tokens import boundary_flags
-
-Flags = tuple[bytearray, bytearray]
+from seccoop.record.tokens import TokenBoundaries
 
 OPENING_MARKS = frozenset("“\"‘'«")
 
@@ -289,7 +287,9 @@ def crossing_pairs(
     return out
 
 
-def _check_layout(record: Record, bad: set[tuple[int, int]], flags: Flags, out: _Collector) -> None:
+def _check_layout(
+    record: Record, bad: set[tuple[int, int]], tokens: TokenBoundaries, out: _Collector
+) -> None:
     for name, code in (("sentences", "sentence-overlap"), ("zones", "zone-overlap")):
         ordered = sorted(enumerate(getattr(record, name)), key=lambda p: (p[1].start, p[1].end))
         for (_, a), (j, b) in pairwise(ordered):
@@ -297,7 +297,6 @@ def _check_layout(record: Record, bad: set[tuple[int, int]], flags: Flags, out: 
                 out.add(code, f"[{b.start}:{b.end}] {b.text!r} overlaps [{a.start}:{a.end}]", [name, j])
     sentences = sorted((s.start, s.end) for s in record.sentences)
     starts = [s for s, _ in sentences]
-    token_starts, token_ends = flags
 
     def inside_sentence(span: Span) -> bool:
         k = bisect_right(starts, span.start) - 1
@@ -317,7 +316,7 @@ def _check_layout(record: Record, bad: set[tuple[int, int]], flags: Flags, out: 
                 f"{kind} {span.text!r} at [{span.start}:{span.end}] is not inside one sentence",
                 path,
             )
-        if kind != "value" and not (token_starts[span.start] and token_ends[span.end]):
+        if kind != "value" and not (tokens.is_start(span.start) and tokens.is_end(span.end)):
             out.add(
                 "token-boundary",
                 f"{kind} {span.text!r} at [{span.start}:{span.end}] does not start and end on token "
@@ -433,31 +432,18 @@ class _Cover:
         return False
 
 
-_PREFIX = 4
-
-
-def _occurrences(text: str, names: Sequence[str], flags: Flags) -> Iterator[tuple[str, int, int]]:
-    """Every (name, start, end) where a name stands in the text from a token start to a token end.
-
-    One pass over the token starts, with the names bucketed by their first characters, instead
-    of one scan of the whole text per name.
-    """
-    token_starts, token_ends = flags
-    buckets: dict[str, list[str]] = defaultdict(list)
+def _occurrences(text: str, names: Sequence[str], tokens: TokenBoundaries) -> Iterator[tuple[str, int, int]]:
+    """Every (name, start, end) where a name stands in the text from a token start to a token end."""
     for name in names:
-        buckets[name[:_PREFIX]].append(name)
-    lengths = sorted({len(key) for key in buckets})
-    position = token_starts.find(1)
-    while position != -1:
-        for k in lengths:
-            for name in buckets.get(text[position : position + k], ()):
-                end = position + len(name)
-                if text.startswith(name, position) and token_ends[end]:
-                    yield name, position, end
-        position = token_starts.find(1, position + 1)
+        position = text.find(name)
+        while position != -1:
+            end = position + len(name)
+            if tokens.is_start(position) and tokens.is_end(end):
+                yield name, position, end
+            position = text.find(name, position + 1)
 
 
-def _check_missed_mentions(record: Record, flags: Flags, out: _Collector) -> None:
+def _check_missed_mentions(record: Record, tokens: TokenBoundaries, out: _Collector) -> None:
     text = record.text
     names: dict[str, set[str]] = defaultdict(set)
     for m in record.mentions:
@@ -471,7 +457,7 @@ def _check_missed_mentions(record: Record, flags: Flags, out: _Collector) -> Non
     sentences = sorted((s.start, s.end) for s in record.sentences)
     starts = [s for s, _ in sentences]
     missed = []
-    for name, s, e in _occurrences(text, sorted(names), flags):
+    for name, s, e in _occurrences(text, sorted(names), tokens):
         if (s, e) in covered:
             continue
         if cover.covers(names[name], s, e):
@@ -498,9 +484,9 @@ def check_record(loaded: LoadedRecord) -> list[Finding]:
     bad = _check_spans(record, out)
     _check_ids(record, out)
     _check_references(record, out)
-    flags = boundary_flags(record.text)  # one tokenization, shared by the checks that need it
-    _check_layout(record, bad, flags, out)
+    tokens = TokenBoundaries(record.text)  # one tokenizer, shared by the checks that need it
+    _check_layout(record, bad, tokens, out)
     _check_quotes(record, bad, out)
     _check_values(record, out)
-    _check_missed_mentions(record, flags, out)
+    _check_missed_mentions(record, tokens, out)
     return out.items

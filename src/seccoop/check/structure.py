@@ -7,11 +7,13 @@ property test keeps them equal), so jsonschema, the slow part, runs only on reje
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_args
 
+from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
 from seccoop.check.diagnostics import (
@@ -144,6 +146,9 @@ def load_record_file(path: Path, display: str | None = None) -> tuple[LoadedReco
         raw = read_regular(path)
     except OSError as exc:
         return None, [finding("io-error", f"cannot read {file}: {exc.strerror or exc}", file=file)]
+    fast = _fast_load(raw)
+    if fast is not None:
+        return LoadedRecord(file, path, fast[1], Locator(fast[0])), []
     data, text, findings = parse_json(raw, file)
     if findings or text is None:
         return None, findings
@@ -159,3 +164,64 @@ def load_record_file(path: Path, display: str | None = None) -> tuple[LoadedReco
         message = "the JSON is nested too deeply to be a record"
         return None, [finding("constraint-violation", message, file=file)]
     return LoadedRecord(file, path, record, locator), []
+
+
+# A key is a string followed by a colon; this also matches `":` inside string values, so it
+# counts at least every key of the document.
+_KEY_END = re.compile(rb'"[ \t\r\n]*:')
+
+
+def _models_in(annotation: Any) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_models_in(arg) for arg in get_args(annotation))
+
+
+@cache
+def _shape(cls: type[BaseModel]) -> tuple[bool, tuple[str, ...]]:
+    """Whether every field of ``cls`` is required, and its fields that can hold models."""
+    fields = cls.model_fields
+    nested = tuple(name for name, info in fields.items() if _models_in(info.annotation))
+    return all(info.is_required() for info in fields.values()), nested
+
+
+def _keys_in(model: BaseModel) -> int:
+    """How many distinct keys the document of ``model`` had (the fields that were given)."""
+    cls = type(model)
+    all_required, nested = _shape(cls)
+    given = cls.model_fields if all_required else model.model_fields_set
+    count = len(given)
+    for name in nested:
+        if name not in given:
+            continue
+        value = getattr(model, name)
+        if isinstance(value, BaseModel):
+            count += _keys_in(value)
+        elif isinstance(value, list) and value:
+            first = value[0]
+            leaf = isinstance(first, BaseModel) and _shape(type(first)) == (True, ())
+            if leaf and all(type(item) is type(first) for item in value):
+                count += len(value) * len(type(first).model_fields)
+            else:
+                count += sum(_keys_in(item) for item in value if isinstance(item, BaseModel))
+    return count
+
+
+def _fast_load(raw: bytes) -> tuple[str, Record] | None:
+    """The record, when the models accept ``raw`` and it has no repeated key; else None.
+
+    Duplicate keys (which the models' parser would silently merge) are ruled out by counting:
+    the document has at least as many keys as the model has given fields, and at most as many
+    as ``":`` occurrences; when the two counts agree there is no room for a repeated key.
+    Anything else goes the slow way, which finds and explains the problem.
+    """
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return None
+    try:
+        text = raw.decode("utf-8")
+        record = Record.model_validate_json(raw)
+    except (UnicodeDecodeError, PydanticValidationError, RecursionError):
+        return None
+    if len(_KEY_END.findall(raw)) != _keys_in(record):
+        return None
+    return text, record
