@@ -75,15 +75,18 @@ def _cmd_anchor(args: argparse.Namespace) -> int:
 
     from seccoop.check.validate import corpus_root
     from seccoop.record.anchor import AnchorError, anchor_draft
-    from seccoop.record.io import write_text_atomic
+    from seccoop.record.io import read_regular_text, write_text_atomic
     from seccoop.record.models import Record, dump_record
 
     draft_path = Path(args.draft)
     try:
-        draft = json.loads(draft_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        print(f"{draft_path}: cannot read the draft: {exc}", file=sys.stderr)
+        draft = json.loads(read_regular_text(draft_path))
+    except OSError as exc:
+        print(f"{draft_path}: cannot read the draft: {exc.strerror or exc}", file=sys.stderr)
         return 2
+    except (ValueError, RecursionError) as exc:
+        print(f"{draft_path}: the draft is not a JSON document: {str(exc)[:200]}", file=sys.stderr)
+        return 1
     out = Path(args.output)
     root = Path(args.root) if args.root else corpus_root(out.absolute()) or Path.cwd()
     try:
@@ -93,9 +96,14 @@ def _cmd_anchor(args: argparse.Namespace) -> int:
             print(f"{draft_path}: {problem}", file=sys.stderr)
         return 1
     try:
-        text = dump_record(Record.model_validate(record))
-    except ValidationError:
-        text = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+        try:
+            text = dump_record(Record.model_validate(record))
+        except ValidationError:
+            text = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+        text.encode("utf-8")
+    except (RecursionError, UnicodeEncodeError) as exc:
+        print(f"{draft_path}: the draft cannot be written as a record: {str(exc)[:200]}", file=sys.stderr)
+        return 1
     write_text_atomic(out, text)
     print(f"wrote {out}; now run: seccoop validate {out}")
     return 0
