@@ -40,7 +40,7 @@ from seccoop.check.diagnostics import (
     pointer_of,
     sort_key,
 )
-from seccoop.record.io import write_text_atomic
+from seccoop.record.io import read_regular, write_text_atomic
 from seccoop.record.models import EntityType, EventType, MentionKind, QuoteKind, Record, Role, ValueType
 from seccoop.record.ontology import load_ontology
 from seccoop.record.strictjson import DuplicateKeyError, loads, schema_validator
@@ -560,7 +560,10 @@ def _validator() -> jsonschema.protocols.Validator:
 
 
 def _short(value: Any, limit: int = 60) -> str:
-    text = json.dumps(value, ensure_ascii=False)
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError):
+        text = "a value nested too deeply to show" if isinstance(value, list | dict) else repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -737,7 +740,7 @@ def validate_predictions(
     file = display or str(path)
     texts = dict(gold) if isinstance(gold, Mapping) else {r.id: r.text for r in gold}
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)
     except OSError as exc:
         return PredictionsReport(
             (finding("io-error", f"cannot read {file}: {exc.strerror or exc}", file=file),), (), 0
@@ -755,20 +758,33 @@ def validate_predictions(
     loaded: list[ArticlePrediction] = []
     seen: dict[str, int] = {}
     lines = content.split("\n")
+    total, errors, stopped = 0, 0, 0
     for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
+        if errors >= MAX_FINDINGS_PER_FILE:
+            # the run fails whatever follows: stop rather than validate and collect the rest
+            stopped = n
+            break
         prediction, line_findings = _check_line(line.rstrip("\r"), n, file, texts, seen)
-        findings.extend(line_findings)
-        if prediction is not None and not any(f.severity == "error" for f in line_findings):
+        total += len(line_findings)
+        findings.extend(line_findings[: max(0, MAX_FINDINGS_PER_FILE - len(findings))])
+        line_errors = sum(1 for f in line_findings if f.severity == "error")
+        errors += line_errors
+        if prediction is not None and not line_errors:
             loaded.append(prediction)
-    for article in sorted(set(texts) - set(seen)):
-        message = f"article {article!r} has no prediction; it is scored as an empty prediction"
-        findings.append(finding("article-not-predicted", message, file=file))
+    if not stopped:
+        for article in sorted(set(texts) - set(seen)):
+            message = f"article {article!r} has no prediction; it is scored as an empty prediction"
+            total += 1
+            if len(findings) < MAX_FINDINGS_PER_FILE:
+                findings.append(finding("article-not-predicted", message, file=file))
     findings.sort(key=sort_key)
-    if len(findings) > MAX_FINDINGS_PER_FILE:
-        total = len(findings)
-        findings = findings[:MAX_FINDINGS_PER_FILE]
-        message = f"{total} findings; only the first {MAX_FINDINGS_PER_FILE} are listed"
+    if stopped or total > len(findings):
+        message = (
+            f"{MAX_FINDINGS_PER_FILE} errors; validation stopped before line {stopped}"
+            if stopped
+            else f"{total} findings; only the first {len(findings)} are listed"
+        )
         findings.append(finding("findings-truncated", message, file=file))
     return PredictionsReport(tuple(findings), tuple(loaded), sum(1 for line in lines if line.strip()))
