@@ -144,7 +144,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         if args.check:
             drift = check_build(articles, out)
         else:
-            result = build_dataset(articles, out)
+            result = build_dataset(articles, out, jobs=_jobs(args))
     except BuildError as exc:
         if exc.findings:
             print(render(exc.findings, "human"), file=sys.stderr)
@@ -239,6 +239,7 @@ def _parser() -> argparse.ArgumentParser:
         "--articles", default=str(DEFAULT_ARTICLES), help="record folder (default: dataset/articles)"
     )
     p.add_argument("--out", default=str(DEFAULT_HF), help="output folder (default: dataset/hf)")
+    p.add_argument("--jobs", type=_positive, help="worker processes (default: the number of CPUs)")
     p.set_defaults(func=_cmd_build)
 
     p = sub.add_parser("score", help="score a system's predictions against the gold records")

@@ -367,6 +367,9 @@ def pointer_of(path: Iterable[str | int]) -> str:
     return "".join("/" + _escape_pointer(p) for p in path)
 
 
+_DECODER = json.JSONDecoder()  # module-level: a Locator stays picklable (sent back by workers)
+
+
 class Locator:
     """Maps JSON pointers of a valid JSON document to (line, column), walking only what is asked.
 
@@ -378,7 +381,6 @@ class Locator:
         self._text = text
         self._lines: list[int] | None = None
         self._asked = 0
-        self._decoder = json.JSONDecoder()
         self._cache: dict[str, int] = {"": self._ws(0)}
         # offsets of the elements of each array met so far, by the array's pointer: a walk to
         # element j resumes from the last known element, so many findings in one long array
@@ -405,7 +407,7 @@ class Locator:
         return i
 
     def _skip(self, i: int) -> int:
-        _, end = self._decoder.raw_decode(self._text, i)
+        _, end = _DECODER.raw_decode(self._text, i)
         return self._ws(end)
 
     def _member(self, i: int, name: str) -> int | None:
