@@ -286,7 +286,10 @@ def m_predictions(rng: random.Random, s: Scratch) -> tuple[list[str], frozenset[
         i = rng.randrange(len(lines))
         op = rng.randrange(4)
         if op == 0:
-            lines[i] = mutate_value(rng, json.loads(lines[i]))
+            try:
+                lines[i] = mutate_value(rng, json.loads(lines[i]))
+            except (ValueError, RecursionError):  # an earlier mutation broke the line already
+                lines[i] = "{" + lines[i]
         elif op == 1:
             lines[i] = mutate_bytes(rng, lines[i].encode()).decode("utf-8", "replace")
         elif op == 2:
@@ -513,6 +516,11 @@ def main(argv: list[str] | None = None) -> int:
     summary = fuzz(args.examples, args.seed, progress, memory=not args.no_memory)
     for line in summary.lines(args.max_seconds, args.max_mib):
         print(line)
+    import resource
+
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # the whole run's peak bounds every input's: under the bound here means under it for each
+    print(f"peak RSS of the whole run: {rss:,.0f} MiB")
     print(f"wall time: {time.perf_counter() - start:.1f} s")
     bad = summary.problems or [
         o for o in summary.outcomes if o.seconds > args.max_seconds or o.peak_mib > args.max_mib

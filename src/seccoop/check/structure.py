@@ -197,14 +197,19 @@ def _keys_in(model: BaseModel) -> int:
         value = getattr(model, name)
         if isinstance(value, BaseModel):
             count += _keys_in(value)
-        elif isinstance(value, list) and value:
-            first = value[0]
-            leaf = isinstance(first, BaseModel) and _shape(type(first)) == (True, ())
-            if leaf and all(type(item) is type(first) for item in value):
-                count += len(value) * len(type(first).model_fields)
-            else:
-                count += sum(_keys_in(item) for item in value if isinstance(item, BaseModel))
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, BaseModel):
+                    size = _leaf_size(type(item))
+                    count += size if size is not None else _keys_in(item)
     return count
+
+
+@cache
+def _leaf_size(cls: type[BaseModel]) -> int | None:
+    """The number of keys of every document of ``cls`` if that is fixed (all required, no models)."""
+    all_required, nested = _shape(cls)
+    return len(cls.model_fields) if all_required and not nested else None
 
 
 def _fast_load(raw: bytes) -> tuple[str, Record] | None:

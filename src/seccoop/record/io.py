@@ -55,7 +55,10 @@ def read_regular(path: Path, limit: int = MAX_INPUT_BYTES) -> bytes:
             raise RefusedFile(f"{path} is not a regular file (a folder, FIFO, socket or device); refused")
         if info.st_size > limit:
             raise RefusedFile(f"{path} is {info.st_size:,} bytes, over the limit of {limit:,} bytes; refused")
-        data = handle.read(limit + 1)
+        # read what fstat announced, plus one byte to notice a file that grew meanwhile
+        data = handle.read(info.st_size + 1)
+        if len(data) > info.st_size:
+            data += handle.read(limit + 1 - len(data))
     if len(data) > limit:
         raise RefusedFile(f"{path} grew past the limit of {limit:,} bytes while being read; refused")
     return data
