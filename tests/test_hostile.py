@@ -440,3 +440,23 @@ def test_killed_imports_leave_the_old_or_the_new_records(tmp_path: Path) -> None
         assert _snapshot(articles) in (old, new)
         if _snapshot(articles) == new:
             break
+
+
+def test_a_concurrent_build_fails_with_a_clear_message(tmp_path: Path) -> None:
+    import fcntl
+
+    from seccoop.hub.build import BuildError, build_dataset
+
+    _corpus(tmp_path)
+    articles = tmp_path / "dataset" / "articles"
+    out = tmp_path / "dataset" / "hf"
+    stale = tmp_path / "dataset" / ".hf.build-left-by-a-killed-build"
+    stale.mkdir()
+    fd = os.open(out.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # another build holds the lock
+        with pytest.raises(BuildError, match="another seccoop build"):
+            build_dataset(articles, out)
+        assert not out.exists() and stale.exists()
+    finally:
+        os.close(fd)

@@ -17,7 +17,8 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 __all__ = [
@@ -163,6 +164,27 @@ def write_files_atomic(folder: Path, files: Mapping[str, str]) -> list[Path]:
     one exchange; a crash at any point leaves the old folder or the new one.
     """
     folder.parent.mkdir(parents=True, exist_ok=True)
+    with _folder_lock(folder.parent):
+        # under the lock, staging folders left beside this one are from killed writers
+        for stale in folder.parent.glob(f".{folder.name}.write-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        return _write_files_staged(folder, files)
+
+
+@contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    """An exclusive lock on a folder (waits for the holder); the kernel drops it if we die."""
+    import fcntl
+
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _write_files_staged(folder: Path, files: Mapping[str, str]) -> list[Path]:
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.write-", dir=folder.parent))
     try:
         if folder.exists():
