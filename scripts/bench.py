@@ -368,6 +368,30 @@ def bench_big(report: Report, sizes_mb: list[float], tmp: Path) -> None:
 
 
 PLANS_HEADING = "## Targets not met: gaps and plans"
+FUZZ_HEADING = "## Fuzzing"
+
+
+def fuzz_section(summary: Path) -> list[str]:
+    """The output of ``scripts/fuzz.py`` (run separately: it takes long) as a section."""
+    text = summary.read_text(encoding="utf-8").strip()
+    return [
+        FUZZ_HEADING,
+        "",
+        f"Output of `python scripts/fuzz.py {_fuzz_args(text)}` (run in the background with `nice`, "
+        "beside other work; its wall time is not a speed figure):",
+        "",
+        "```",
+        text,
+        "```",
+        "",
+    ]
+
+
+def _fuzz_args(text: str) -> str:
+    first = text.splitlines()[0] if text else ""
+    count = first.split()[1] if first.startswith("examples:") else "N"
+    return f"--examples {count}" + (" --no-memory" if "largest peak: 0.0 MiB" in text else "")
+
 
 PLANS = {
     "## Start-up": "Start-up: most of it is importing pydantic and building the record models from the "
@@ -426,13 +450,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reps", type=int, default=None, help="runs per figure (default 3; --quick 1)")
     parser.add_argument("--skip-build", action="store_true")
     parser.add_argument(
-        "--plans-only", action="store_true", help="only (re)write the gaps-and-plans section of --out"
+        "--plans-only",
+        action="store_true",
+        help="only (re)write the closing sections of --out (fuzzing, gaps and plans)",
     )
+    parser.add_argument("--fuzz-summary", type=Path, help="the saved output of scripts/fuzz.py, to include")
     args = parser.parse_args(argv)
     if args.plans_only:
         lines = args.out.read_text(encoding="utf-8").split("\n")
-        if PLANS_HEADING in lines:
-            lines = lines[: lines.index(PLANS_HEADING)]
+        for heading in (FUZZ_HEADING, PLANS_HEADING):
+            if heading in lines:
+                lines = lines[: lines.index(heading)]
+        if args.fuzz_summary is not None:
+            lines += fuzz_section(args.fuzz_summary)
         args.out.write_text("\n".join([*lines, *plans(lines)]), encoding="utf-8")
         return 0
     reps = args.reps or (1 if args.quick else 3)
@@ -470,6 +500,8 @@ def main(argv: list[str] | None = None) -> int:
         bench_ner(report, ner_sentences, reps)
         bench_big(report, big, tmp)
     report.add(f"Whole run: {time.perf_counter() - started:.0f} s wall.", "")
+    if args.fuzz_summary is not None:
+        report.add(*fuzz_section(args.fuzz_summary))
     report.add(*plans(report.lines))
     args.out.write_text("\n".join(report.lines), encoding="utf-8")
     print(f"wrote {args.out}")
