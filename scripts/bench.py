@@ -454,6 +454,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="only (re)write the closing sections of --out (fuzzing, gaps and plans)",
     )
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=("startup", "validate", "build", "ner", "big"),
+        help="run only these sections (default: all)",
+    )
     parser.add_argument("--fuzz-summary", type=Path, help="the saved output of scripts/fuzz.py, to include")
     args = parser.parse_args(argv)
     if args.plans_only:
@@ -490,15 +496,23 @@ def main(argv: list[str] | None = None) -> int:
     )
     with tempfile.TemporaryDirectory(prefix="seccoop-bench-") as name:
         tmp = Path(name)
+        only = set(args.only or ("startup", "validate", "build", "ner", "big"))
+        if args.skip_build:
+            only.discard("build")
         corpora = {}
-        for size in sizes:
-            corpora[size] = synth.write_corpus(tmp / f"corpus-{size}", size, seed=size)
-        bench_startup(report, corpora[sizes[0]], max(5, reps))
-        bench_validate(report, corpora, reps)
-        if not args.skip_build:
+        if only & {"startup", "validate", "build"}:
+            for size in sizes:
+                corpora[size] = synth.write_corpus(tmp / f"corpus-{size}", size, seed=size)
+        if "startup" in only:
+            bench_startup(report, corpora[sizes[0]], max(5, reps))
+        if "validate" in only:
+            bench_validate(report, corpora, reps)
+        if "build" in only:
             bench_build(report, corpora, 1, tmp)
-        bench_ner(report, ner_sentences, reps)
-        bench_big(report, big, tmp)
+        if "ner" in only:
+            bench_ner(report, ner_sentences, reps)
+        if "big" in only:
+            bench_big(report, big, tmp)
     report.add(f"Whole run: {time.perf_counter() - started:.0f} s wall.", "")
     if args.fuzz_summary is not None:
         report.add(*fuzz_section(args.fuzz_summary))

@@ -90,7 +90,12 @@ class _Article:
     def __init__(self, rid: str, rng: random.Random) -> None:
         self.rid = rid
         self.rng = rng
-        self.text = ""
+        # the text is built as a list of sentences (appending to one string would copy it each
+        # time: quadratic for a 20 MB record); every span lies in the sentence just written
+        self.parts: list[str] = []
+        self.length = 0
+        self.last = ""
+        self.last_start = 0
         self.sentences: list[dict[str, Any]] = []
         self.mentions: list[dict[str, Any]] = []
         self.values: list[dict[str, Any]] = []
@@ -115,32 +120,43 @@ class _Article:
 
     # pieces of a sentence: literal text, or (kind, payload) to record a span where it lands
     def _sentence(self, pieces: list[Any]) -> dict[str, int]:
-        if self.text:
-            self.text += "\n" if self.rng.random() < 0.3 else " "
-        start = len(self.text)
+        if self.parts:
+            gap = "\n" if self.rng.random() < 0.3 else " "
+            self.parts.append(gap)
+            self.length += len(gap)
+        start = self.length
+        text = ""
         marks: dict[str, int] = {}
         for piece in pieces:
             if isinstance(piece, str):
-                self.text += piece
+                text += piece
                 continue
             label, surface = piece
-            marks[label] = len(self.text)
-            self.text += surface
-            marks[label + "_end"] = len(self.text)
+            marks[label] = start + len(text)
+            text += surface
+            marks[label + "_end"] = start + len(text)
+        self.parts.append(text)
+        self.length += len(text)
+        self.last, self.last_start = text, start
         self.sentences.append(
-            {
-                "id": f"s{len(self.sentences) + 1}",
-                "start": start,
-                "end": len(self.text),
-                "text": self.text[start:],
-            }
+            {"id": f"s{len(self.sentences) + 1}", "start": start, "end": self.length, "text": text}
         )
         return marks
+
+    def _slice(self, start: int, end: int) -> str:
+        return self.last[start - self.last_start : end - self.last_start]
 
     def _mention(self, eid: str, start: int, end: int, kind: str = "NAM") -> str:
         mid = f"m{len(self.mentions) + 1}"
         self.mentions.append(
-            {"id": mid, "start": start, "end": end, "text": self.text[start:end], "entity": eid, "kind": kind}
+            {
+                "id": mid,
+                "start": start,
+                "end": end,
+                "text": self._slice(start, end),
+                "entity": eid,
+                "kind": kind,
+            }
         )
         return mid
 
@@ -151,7 +167,7 @@ class _Article:
                 "id": vid,
                 "start": start,
                 "end": end,
-                "text": self.text[start:end],
+                "text": self._slice(start, end),
                 "type": type_,
                 "normalized": normalized,
             }
@@ -167,7 +183,7 @@ class _Article:
                 "mode": None,
                 "context": [],
                 "realis": "actual",
-                "trigger": {"start": start, "end": end, "text": self.text[start:end]},
+                "trigger": {"start": start, "end": end, "text": self._slice(start, end)},
                 "arguments": args,
             }
         )
@@ -258,7 +274,7 @@ class _Article:
                     "id": f"q{len(self.quotes) + 1}",
                     "kind": "direct",
                     "content": [
-                        {"start": m["c"], "end": content_end, "text": self.text[m["c"] : content_end]}
+                        {"start": m["c"], "end": content_end, "text": self._slice(m["c"], content_end)}
                     ],
                     "cue": {"start": m["cue"], "end": m["cue_end"], "text": "said"},
                     "speaker": sp,
@@ -293,7 +309,8 @@ class _Article:
         return None
 
     def record(self, seed_path: str) -> dict[str, Any]:
-        raw = self.text.encode("utf-8")
+        text = "".join(self.parts)
+        raw = text.encode("utf-8")
         # only entities that have a mention: clusters without mentions are not annotated
         used = {m["entity"] for m in self.mentions}
         return {
@@ -305,7 +322,7 @@ class _Article:
             "byline": None,
             "published": None,
             "url": None,
-            "text": self.text,
+            "text": text,
             "zones": [],
             "sentences": self.sentences,
             "entities": [e for e in self.entities if e["id"] in used],
