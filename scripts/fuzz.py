@@ -80,10 +80,8 @@ class Summary:
             f"inputs over {max_seconds:g} s: {len(slow)}; over {max_mib:g} MiB: {len(big)}",
         ]
         if slowest is not None and biggest is not None:
-            out.append(
-                f"slowest input: {slowest.seconds:.2f} s ({slowest.mutator}); "
-                f"largest peak: {biggest.peak_mib:.1f} MiB ({biggest.mutator})"
-            )
+            peak = f"{biggest.peak_mib:.1f} MiB ({biggest.mutator})" if biggest.peak_mib else "not traced"
+            out.append(f"slowest input: {slowest.seconds:.2f} s ({slowest.mutator}); largest peak: {peak}")
         codes = Counter(o.code for o in self.outcomes)
         out.append("exit codes: " + ", ".join(f"{k}: {v}" for k, v in sorted(codes.items(), key=str)))
         for o in self.problems[:20]:
