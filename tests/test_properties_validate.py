@@ -135,6 +135,13 @@ def _agree(doc: dict[str, Any]) -> tuple[bool, bool]:
         model_ok = True
     except PydanticValidationError:
         model_ok = False
+    # the validator's fast path reads the JSON text with the models: it must agree too
+    try:
+        Record.model_validate_json(json.dumps(doc))
+        json_ok = True
+    except PydanticValidationError:
+        json_ok = False
+    assert json_ok == model_ok, doc
     return schema_ok, model_ok
 
 

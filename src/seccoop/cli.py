@@ -4,6 +4,7 @@ function per command and turns its result into output and an exit code."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -45,12 +46,30 @@ def _review_failed(exc: Exception) -> int:
     return 2 if any(f.code == "io-error" for f in findings) else 1
 
 
+def _jobs(args: argparse.Namespace) -> int:
+    if args.jobs is not None:
+        return int(args.jobs)
+    from seccoop.check.validate import default_jobs
+
+    return default_jobs()
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not a positive number of processes")
+    return number
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     from seccoop.check.diagnostics import render, summary_line
     from seccoop.check.validate import validate_paths
 
     paths = [Path(p) for p in args.paths] or [DEFAULT_ARTICLES]
-    report = validate_paths(paths)
+    report = validate_paths(paths, keep_records=False, jobs=_jobs(args))
     body = render(report.findings, args.format)
     code = report.exit_code
     if args.strict and code == 0 and report.findings:
@@ -95,16 +114,18 @@ def _cmd_anchor(args: argparse.Namespace) -> int:
     from seccoop.check.validate import corpus_root
     from seccoop.record.anchor import AnchorError, anchor_draft
     from seccoop.record.canonical import canonical_text
-    from seccoop.record.io import write_text_atomic
+    from seccoop.record.io import read_regular_text, write_text_atomic
     from seccoop.record.models import Record
 
     draft_path = Path(args.draft)
     try:
-        draft = json.loads(draft_path.read_text(encoding="utf-8"))
+        draft = json.loads(read_regular_text(draft_path))
     except OSError as exc:
         return _fail("io-error", f"cannot read the draft: {exc.strerror or exc}", file=str(draft_path))
-    except ValueError as exc:
-        return _fail("draft-invalid", f"the draft is not valid JSON: {exc}", file=str(draft_path))
+    except (ValueError, RecursionError) as exc:
+        return _fail(
+            "draft-invalid", f"the draft is not a JSON document: {str(exc)[:200]}", file=str(draft_path)
+        )
     if not isinstance(draft, dict) or not isinstance(draft.get("source"), dict):
         return _fail(
             "draft-invalid", "the draft must be a JSON object with a source.path", file=str(draft_path)
@@ -132,9 +153,17 @@ def _cmd_anchor(args: argparse.Namespace) -> int:
     except (KeyError, TypeError, AttributeError, UnicodeDecodeError) as exc:
         return _fail("draft-invalid", f"the draft cannot be anchored: {exc!r}", file=str(draft_path))
     try:
-        text = canonical_text(Record.model_validate(record))
-    except ValidationError:
-        text = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+        try:
+            text = canonical_text(Record.model_validate(record))
+        except ValidationError:
+            text = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+        text.encode("utf-8")
+    except (RecursionError, UnicodeEncodeError) as exc:
+        return _fail(
+            "draft-invalid",
+            f"the draft cannot be written as a record: {str(exc)[:200]}",
+            file=str(draft_path),
+        )
     try:
         write_text_atomic(out, text)
     except OSError as exc:
@@ -179,7 +208,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         if args.check:
             stale = check_all(paths, include_drafts=args.include_drafts)
         else:
-            build_all(paths, include_drafts=args.include_drafts, log=print)
+            build_all(paths, include_drafts=args.include_drafts, log=print, jobs=_jobs(args))
             return 0
     except BuildError as exc:
         _print_findings(exc.findings)
@@ -478,6 +507,7 @@ def _parser() -> argparse.ArgumentParser:
         help="human lines (default), a JSON list, or GitHub workflow annotations",
     )
     p.add_argument("--strict", action="store_true", help="warnings fail too (exit 1), as in pull requests")
+    p.add_argument("--jobs", type=_positive, help="worker processes (default: the number of CPUs)")
     p.set_defaults(func=_cmd_validate)
 
     p = command("new", "scaffold a record (or an anchor draft) for a new seed text; never overwrites")
@@ -544,6 +574,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--include-drafts", action="store_true", help="publish records whose status is draft")
     p.add_argument("--articles", default=str(DEFAULT_ARTICLES), help=articles_help)
     p.add_argument("--out", default=str(DEFAULT_HF), help="output folder (default: dataset/hf)")
+    p.add_argument("--jobs", type=_positive, help="worker processes (default: the number of CPUs)")
     p.set_defaults(func=_cmd_build)
 
     p = command("score", "score a system's predictions against the gold records")
@@ -628,14 +659,37 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _tolerant_output() -> None:
+    # A message may quote a lone surrogate or bytes a file name could not decode: print them
+    # escaped rather than die with UnicodeEncodeError.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``seccoop`` console script; returns the exit code."""
+    """Entry point of the ``seccoop`` console script; returns the exit code.
+
+    Exit codes: 0 clean, 1 findings at error level, 2 usage or I/O trouble (any OSError that a
+    command did not report itself, such as an unwritable output, ends here with exit 2).
+    """
+    _tolerant_output()
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return 2
-    code: int = args.func(args)
+    try:
+        code: int = args.func(args)
+    except OSError as exc:
+        where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+        print(f"seccoop {args.command}:{where} {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"seccoop {args.command}: interrupted", file=sys.stderr)
+        return 130
     return code
 
 

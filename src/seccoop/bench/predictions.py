@@ -41,7 +41,7 @@ from seccoop.check.diagnostics import (
     pointer_of,
     sort_key,
 )
-from seccoop.record.io import write_text_atomic
+from seccoop.record.io import read_regular, write_text_atomic
 from seccoop.record.models import EntityType, EventType, MentionKind, QuoteKind, Record, Role, ValueType
 from seccoop.record.ontology import load_ontology
 from seccoop.record.strictjson import DuplicateKeyError, loads, schema_validator
@@ -731,7 +731,10 @@ def _validator() -> jsonschema.protocols.Validator:
 
 
 def _short(value: Any, limit: int = 60) -> str:
-    text = json.dumps(value, ensure_ascii=False)
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError):
+        text = "a value nested too deeply to show" if isinstance(value, list | dict) else repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -920,7 +923,7 @@ def validate_predictions(
     file = display or str(path)
     texts = dict(gold) if isinstance(gold, Mapping) else {r.id: r.text for r in gold}
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)
     except OSError as exc:
         return PredictionsReport(
             (finding("io-error", f"cannot read {file}: {exc.strerror or exc}", file=file),), (), 0
@@ -943,22 +946,34 @@ def validate_predictions(
     if not count:
         message = "the file holds no prediction line; expected one JSON object per article"
         return PredictionsReport((finding("empty-predictions", message, file=file),), (), 0)
+    total, errors, stopped = 0, 0, 0
     for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
+        if errors >= MAX_FINDINGS_PER_FILE:
+            # the run fails whatever follows: stop rather than validate and collect the rest
+            stopped = n
+            break
         prediction, line_findings = _check_line(line.rstrip("\r"), n, file, texts, seen, skipped)
-        findings.extend(line_findings)
-        if prediction is not None and not any(f.severity == "error" for f in line_findings):
+        total += len(line_findings)
+        findings.extend(line_findings[: max(0, MAX_FINDINGS_PER_FILE - len(findings))])
+        line_errors = sum(1 for f in line_findings if f.severity == "error")
+        errors += line_errors
+        if prediction is not None and not line_errors:
             loaded.append(prediction)
     findings.sort(key=sort_key)
-    if not any(f.severity == "error" for f in findings):
+    if not stopped and not errors:
         # After the line findings: a missing article is a consequence, never the headline.
         for article in sorted(set(texts) - set(seen)):
             message = f"article {article!r} has no prediction; it is scored as an empty prediction"
-            findings.append(finding("article-not-predicted", message, file=file))
-    if len(findings) > MAX_FINDINGS_PER_FILE:
-        total = len(findings)
-        findings = findings[:MAX_FINDINGS_PER_FILE]
-        message = f"{total} findings; only the first {MAX_FINDINGS_PER_FILE} are listed"
+            total += 1
+            if len(findings) < MAX_FINDINGS_PER_FILE:
+                findings.append(finding("article-not-predicted", message, file=file))
+    if stopped or total > len(findings):
+        message = (
+            f"{MAX_FINDINGS_PER_FILE} errors; validation stopped before line {stopped}"
+            if stopped
+            else f"{total} findings; only the first {len(findings)} are listed"
+        )
         findings.append(finding("findings-truncated", message, file=file))
     return PredictionsReport(tuple(findings), tuple(loaded), count, tuple(skipped or ()))

@@ -1,9 +1,14 @@
-"""The corpus layer: checks across records (unique ids, file name equals id, one type per name)."""
+"""The corpus layer: checks across records (unique ids, file name equals id, one type per name).
+
+Records are streamed: of each record the corpus layer keeps only a :class:`CorpusEntry` (its id,
+where the id stands, and its typed names), so memory does not grow with the records' size.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from seccoop.check.diagnostics import (
     Finding,
@@ -12,43 +17,52 @@ from seccoop.check.diagnostics import (
 from seccoop.check.structure import LoadedRecord
 
 
-def check_corpus(records: Sequence[LoadedRecord]) -> list[Finding]:
+@dataclass(frozen=True)
+class CorpusEntry:
+    """What the corpus checks need of one record."""
+
+    file: str
+    stem: str
+    name: str
+    id: str
+    line: int
+    column: int
+    typed_names: tuple[tuple[str, str], ...]
+
+
+def corpus_entry(loaded: LoadedRecord) -> CorpusEntry:
+    """The corpus layer's summary of a loaded record."""
+    record = loaded.record
+    types = {e.id: e.type for e in record.entities}
+    names = sorted(
+        {(m.text, types[m.entity]) for m in record.mentions if m.kind == "NAM" and m.entity in types}
+    )
+    line, column = loaded.locator.locate(["id"])
+    return CorpusEntry(loaded.file, loaded.path.stem, loaded.path.name, record.id, line, column, tuple(names))
+
+
+def _at(entry: CorpusEntry, code: str, message: str) -> Finding:
+    return finding(code, message, file=entry.file, pointer="/id", line=entry.line, column=entry.column)
+
+
+def check_corpus(records: Sequence[LoadedRecord | CorpusEntry]) -> list[Finding]:
     """Checks across records: ids unique, file name equals id, one type per name."""
+    entries = [r if isinstance(r, CorpusEntry) else corpus_entry(r) for r in records]
     out: list[Finding] = []
     first_by_id: dict[str, str] = {}
-    for loaded in records:
-        line, column = loaded.locator.locate(["id"])
-        rid = loaded.record.id
+    for entry in entries:
+        rid = entry.id
         if rid in first_by_id:
-            out.append(
-                finding(
-                    "duplicate-record-id",
-                    f"id {rid!r} is also the id of {first_by_id[rid]}",
-                    file=loaded.file,
-                    pointer="/id",
-                    line=line,
-                    column=column,
-                )
-            )
+            out.append(_at(entry, "duplicate-record-id", f"id {rid!r} is also the id of {first_by_id[rid]}"))
         else:
-            first_by_id[rid] = loaded.file
-        if loaded.path.stem != rid:
-            out.append(
-                finding(
-                    "id-file-mismatch",
-                    f"id is {rid!r} but the file is named {loaded.path.name!r}; expected {rid}.json",
-                    file=loaded.file,
-                    pointer="/id",
-                    line=line,
-                    column=column,
-                )
-            )
+            first_by_id[rid] = entry.file
+        if entry.stem != rid:
+            message = f"id is {rid!r} but the file is named {entry.name!r}; expected {rid}.json"
+            out.append(_at(entry, "id-file-mismatch", message))
     types: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
-    for loaded in records:
-        entities = {e.id: e for e in loaded.record.entities}
-        for m in loaded.record.mentions:
-            if m.kind == "NAM" and m.entity in entities:
-                types[m.text].setdefault(entities[m.entity].type, (loaded.record.id, loaded.file))
+    for entry in entries:
+        for name, type_ in entry.typed_names:
+            types[name].setdefault(type_, (entry.id, entry.file))
     for name, by_type in sorted(types.items()):
         if len(by_type) > 1:
             (t1, (a1, _)), (t2, (a2, f2)) = sorted(by_type.items())[:2]

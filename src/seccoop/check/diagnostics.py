@@ -482,16 +482,20 @@ def pointer_of(path: Iterable[str | int]) -> str:
     return "".join("/" + _escape_pointer(p) for p in path)
 
 
+_DECODER = json.JSONDecoder()  # module-level: a Locator stays picklable (sent back by workers)
+
+
 class Locator:
     """Maps JSON pointers of a valid JSON document to (line, column), walking only what is asked.
 
-    Siblings on the way are skipped with the C JSON scanner, so a large file costs one pass.
+    Siblings on the way are skipped with the C JSON scanner, so a large file costs one pass. The
+    line index is built on the first question, so a clean file never pays for it.
     """
 
     def __init__(self, text: str) -> None:
         self._text = text
-        self._newlines = [m.start() for m in re.finditer("\n", text)]
-        self._decoder = json.JSONDecoder()
+        self._lines: list[int] | None = None
+        self._asked = 0
         self._cache: dict[str, int] = {"": self._ws(0)}
         # offsets of the elements of each array met so far, by the array's pointer: a walk to
         # element j resumes from the last known element, so many findings in one long array
@@ -505,8 +509,15 @@ class Locator:
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column of a character offset."""
-        line_index = bisect_right(self._newlines, offset - 1)
-        line_start = self._newlines[line_index - 1] + 1 if line_index else 0
+        if self._lines is None:
+            self._asked += 1
+            if self._asked <= 8:  # a few questions: count, without building the index
+                line_start = self._text.rfind("\n", 0, offset) + 1
+                return self._text.count("\n", 0, offset) + 1, offset - line_start + 1
+            self._lines = [m.start() for m in re.finditer("\n", self._text)]
+        newlines = self._lines
+        line_index = bisect_right(newlines, offset - 1)
+        line_start = newlines[line_index - 1] + 1 if line_index else 0
         return line_index + 1, offset - line_start + 1
 
     def _ws(self, i: int) -> int:
@@ -516,7 +527,7 @@ class Locator:
         return i
 
     def _skip(self, i: int) -> int:
-        _, end = self._decoder.raw_decode(self._text, i)
+        _, end = _DECODER.raw_decode(self._text, i)
         return self._ws(end)
 
     def _member(self, i: int, name: str) -> int | None:
@@ -568,8 +579,8 @@ class Locator:
                     break
                 pointer, i = child, found
                 self._cache[pointer] = i
-        except (IndexError, ValueError):
-            pass
+        except (IndexError, ValueError, RecursionError):
+            pass  # a value nested too deeply for the scanner: point at its deepest known ancestor
         return i
 
     def locate(self, path: Sequence[str | int]) -> tuple[int, int]:
@@ -580,7 +591,9 @@ class Locator:
 def render(findings: Sequence[Finding], fmt: str) -> str:
     """Render findings as ``human`` lines, a ``json`` document, or ``github`` workflow commands."""
     if fmt == "json":
-        return json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2)
+        # line and column 0 mean "unknown": JSON says so with null rather than a fake position
+        rows = [f.as_dict() | {"line": f.line or None, "column": f.column or None} for f in findings]
+        return json.dumps(rows, ensure_ascii=False, indent=2)
     lines = []
     for f in findings:
         if fmt == "github":
@@ -594,7 +607,8 @@ def render(findings: Sequence[Finding], fmt: str) -> str:
                     loc += f",col={f.column}"
             lines.append(f"::{command} {loc},title={f.code}::{msg}")
         else:
-            where = f.file + (f":{f.line}" if f.line else "") + (f":{f.column}" if f.column else "")
+            where = f.file + (f":{f.line}" if f.line else " (line unknown)")
+            where += f":{f.column}" if f.line and f.column else ""
             pointer = f" {f.pointer}" if f.pointer else ""
             lines.append(f"{where}{pointer} {f.severity} [{f.code}] {f.message}\n    hint: {f.hint}")
     return "\n".join(lines)

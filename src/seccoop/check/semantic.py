@@ -5,7 +5,6 @@ ontology rules, sentences, quotes, tokens, values, missed mentions).
 from __future__ import annotations
 
 import hashlib
-import math
 import re
 import unicodedata
 from bisect import bisect_right
@@ -23,9 +22,10 @@ from seccoop.check.diagnostics import (
 )
 from seccoop.check.files import corpus_root, inside
 from seccoop.check.structure import LoadedRecord
+from seccoop.record.io import read_regular
 from seccoop.record.models import EntityArgument, Record, Span
 from seccoop.record.ontology import load_ontology
-from seccoop.record.tokens import boundaries
+from seccoop.record.tokens import TokenBoundaries
 
 OPENING_MARKS = frozenset("“\"‘'«")
 
@@ -78,11 +78,15 @@ def _spans(record: Record) -> Iterator[tuple[Path_, Span]]:
 def _check_seed(loaded: LoadedRecord, out: _Collector) -> None:
     record = loaded.record
     root = corpus_root(loaded.path)
-    seed = root / record.source.path if root else None
-    if seed is None or not seed.is_file():
+    try:
+        seed = root / record.source.path if root else None
+        found = seed is not None and (seed.is_file() or seed.is_symlink())
+    except (OSError, ValueError):  # a name too long, a NUL byte: no such seed
+        seed, found = None, False
+    if seed is None or not found:
         out.add(
             "seed-missing",
-            f"seed {record.source.path!r} not found"
+            f"seed {record.source.path[:200]!r} not found"
             + (f" under {root}" if root else " (no folder above the record holds seeds/)"),
             ["source", "path"],
         )
@@ -90,14 +94,18 @@ def _check_seed(loaded: LoadedRecord, out: _Collector) -> None:
     if root is not None and not inside(seed, root):
         out.add(
             "unsafe-path",
-            f"seed {record.source.path!r} links outside the corpus",
+            f"seed {record.source.path[:200]!r} lies or links outside the corpus",
             ["source", "path"],
         )
         return
     try:
-        raw = seed.read_bytes()
+        raw = read_regular(seed)
     except OSError as exc:
-        out.add("seed-missing", f"seed {record.source.path!r} cannot be read: {exc}", ["source", "path"])
+        out.add(
+            "seed-missing",
+            f"seed {record.source.path[:200]!r} cannot be read: {exc.strerror or exc}",
+            ["source", "path"],
+        )
         return
     digest = hashlib.sha256(raw).hexdigest()
     if digest != record.source.sha256:
@@ -279,8 +287,9 @@ def crossing_pairs(
     return out
 
 
-def _check_layout(record: Record, bad: set[tuple[int, int]], out: _Collector) -> None:
-    text = record.text
+def _check_layout(
+    record: Record, bad: set[tuple[int, int]], tokens: TokenBoundaries, out: _Collector
+) -> None:
     for name, code in (("sentences", "sentence-overlap"), ("zones", "zone-overlap")):
         ordered = sorted(enumerate(getattr(record, name)), key=lambda p: (p[1].start, p[1].end))
         for (_, a), (j, b) in pairwise(ordered):
@@ -288,7 +297,6 @@ def _check_layout(record: Record, bad: set[tuple[int, int]], out: _Collector) ->
                 out.add(code, f"[{b.start}:{b.end}] {b.text!r} overlaps [{a.start}:{a.end}]", [name, j])
     sentences = sorted((s.start, s.end) for s in record.sentences)
     starts = [s for s, _ in sentences]
-    token_starts, token_ends = boundaries(text)
 
     def inside_sentence(span: Span) -> bool:
         k = bisect_right(starts, span.start) - 1
@@ -308,7 +316,7 @@ def _check_layout(record: Record, bad: set[tuple[int, int]], out: _Collector) ->
                 f"{kind} {span.text!r} at [{span.start}:{span.end}] is not inside one sentence",
                 path,
             )
-        if kind != "value" and (span.start not in token_starts or span.end not in token_ends):
+        if kind != "value" and not (tokens.is_start(span.start) and tokens.is_end(span.end)):
             out.add(
                 "token-boundary",
                 f"{kind} {span.text!r} at [{span.start}:{span.end}] does not start and end on token "
@@ -476,36 +484,72 @@ def _check_values(record: Record, out: _Collector) -> None:
             )
 
 
-def _check_missed_mentions(record: Record, out: _Collector) -> None:
+class _Cover:
+    """For each entity, whether a span [s, e) lies inside one of its mentions: O(log n) a query."""
+
+    def __init__(self, record: Record) -> None:
+        by_entity: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for m in record.mentions:
+            by_entity[m.entity].append((m.start, m.end))
+        self._starts: dict[str, list[int]] = {}
+        self._reach: dict[str, list[int]] = {}
+        for entity, spans in by_entity.items():
+            spans.sort()
+            reach, furthest = [], -1
+            for _, end in spans:
+                furthest = max(furthest, end)
+                reach.append(furthest)
+            self._starts[entity] = [start for start, _ in spans]
+            self._reach[entity] = reach
+
+    def covers(self, entities: AbstractSet[str], s: int, e: int) -> bool:
+        for entity in entities:
+            k = bisect_right(self._starts.get(entity, []), s) - 1
+            if k >= 0 and self._reach[entity][k] >= e:
+                return True
+        return False
+
+
+def _occurrences(text: str, names: Sequence[str], tokens: TokenBoundaries) -> Iterator[tuple[str, int, int]]:
+    """Every (name, start, end) where a name stands in the text from a token start to a token end."""
+    for name in names:
+        position = text.find(name)
+        while position != -1:
+            end = position + len(name)
+            if tokens.is_start(position) and tokens.is_end(end):
+                yield name, position, end
+            position = text.find(name, position + 1)
+
+
+def _check_missed_mentions(record: Record, tokens: TokenBoundaries, out: _Collector) -> None:
     text = record.text
     names: dict[str, set[str]] = defaultdict(set)
     for m in record.mentions:
-        if m.kind == "NAM":
+        if m.kind == "NAM" and m.text and m.end <= len(text):
             names[m.text].add(m.entity)
-    spans = sorted({(m.start, m.end, m.entity) for m in record.mentions})
+    if not names:
+        return
     covered = {(m.start, m.end) for m in record.mentions}
     covered |= {(n.start, n.end) for n in record.non_mentions}
+    cover = _Cover(record)
     sentences = sorted((s.start, s.end) for s in record.sentences)
     starts = [s for s, _ in sentences]
-    token_starts, token_ends = boundaries(text)
-    for name, entities in sorted(names.items()):
-        for match in re.finditer(re.escape(name), text):
-            s, e = match.span()
-            if (s, e) in covered or s not in token_starts or e not in token_ends:
-                continue
-            if any(
-                a <= s and e <= b and owner in entities
-                for a, b, owner in spans[: bisect_right(spans, (s, math.inf))]
-            ):
-                continue  # part of a longer name of the same entity ("Adu" in "Kofi Adu")
-            k = bisect_right(starts, s) - 1
-            if k < 0 or e > sentences[k][1]:
-                continue  # boilerplate and other text outside sentences is not annotated
-            out.add(
-                "possible-missed-mention",
-                f"{name!r} at [{s}:{e}] is a mention elsewhere in this article but not here",
-                ["mentions"],
-            )
+    missed = []
+    for name, s, e in _occurrences(text, sorted(names), tokens):
+        if (s, e) in covered:
+            continue
+        if cover.covers(names[name], s, e):
+            continue  # part of a longer name of the same entity ("Adu" in "Kofi Adu")
+        k = bisect_right(starts, s) - 1
+        if k < 0 or e > sentences[k][1]:
+            continue  # boilerplate and other text outside sentences is not annotated
+        missed.append((name, s, e))
+    for name, s, e in sorted(missed):
+        out.add(
+            "possible-missed-mention",
+            f"{name!r} at [{s}:{e}] is a mention elsewhere in this article but not here",
+            ["mentions"],
+        )
 
 
 def check_record(loaded: LoadedRecord) -> list[Finding]:
@@ -513,15 +557,16 @@ def check_record(loaded: LoadedRecord) -> list[Finding]:
     out = _Collector(loaded)
     record = loaded.record
     _check_seed(loaded, out)
-    if unicodedata.normalize("NFC", record.text) != record.text:
+    if not unicodedata.is_normalized("NFC", record.text):
         out.add("text-not-nfc", "the text is not in Unicode normalization form NFC", ["text"])
     bad = _check_spans(record, out)
     _check_ids(record, out)
     _check_references(record, out)
-    _check_layout(record, bad, out)
+    tokens = TokenBoundaries(record.text)  # one tokenizer, shared by the checks that need it
+    _check_layout(record, bad, tokens, out)
     _check_argument_sentences(record, bad, out)
     _check_event_clusters(record, out)
     _check_quotes(record, bad, out)
     _check_values(record, out)
-    _check_missed_mentions(record, out)
+    _check_missed_mentions(record, tokens, out)
     return out.items

@@ -44,7 +44,7 @@ from seccoop.formats._base import (
     rebuild_record,
     settle_entities,
 )
-from seccoop.record.io import write_text_atomic
+from seccoop.record.io import read_regular, write_text_atomic
 from seccoop.record.models import EntityArgument, Record
 from seccoop.record.ontology import Ontology, load_ontology
 
@@ -654,6 +654,16 @@ def _record_from_ann(base: Record, ann: _Ann, where: str, ont: Ontology) -> Reco
     return rebuild_record(base, layers)
 
 
+def _leaves(path: Path, folder: Path) -> bool:
+    """Whether ``path`` exists and, links resolved, lies outside ``folder``."""
+    try:
+        if not (path.exists() or path.is_symlink()):
+            return False
+        return not path.resolve().is_relative_to(folder)
+    except (OSError, RuntimeError, ValueError):
+        return True
+
+
 def import_brat(src: Path, base_records: Sequence[Record]) -> list[Record]:
     """Read every ``<id>.ann`` in ``src`` back into a record, on top of the base record ``<id>``."""
     if not src.exists():
@@ -664,29 +674,40 @@ def import_brat(src: Path, base_records: Sequence[Record]) -> list[Record]:
     bases = {r.id: r for r in base_records}
     problems: list[str] = []
     records: list[Record] = []
+    folder = src.resolve()
     for path in sorted(src.glob("*.ann")):
         base = bases.get(path.stem)
         if base is None:
             problems.append(f"{path}: there is no base record with id {path.stem!r}")
             continue
         txt = path.with_suffix(".txt")
-        if txt.exists():
-            with txt.open(encoding="utf-8", newline="") as handle:
-                if handle.read() != base.text:
-                    problems.append(
-                        f"{txt}: the text differs from the record's text; brat must not change it"
-                    )
-                    continue
-        where = str(path)
-        parse_problems: list[str] = []
-        ann = _parse_ann(path.read_text(encoding="utf-8"), base.text, where, parse_problems)
-        if parse_problems:
-            problems += parse_problems
+        if any(_leaves(p, folder) for p in (path, txt)):
+            problems.append(f"{path}: it or its .txt is a symlink out of {src}; refused")
             continue
         try:
+            if txt.exists() and read_regular(txt).decode("utf-8") != base.text:
+                problems.append(f"{txt}: the text differs from the record's text; brat must not change it")
+                continue
+            content = read_regular(path).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problems.append(f"{path} or its .txt: not UTF-8 (byte offset {exc.start})")
+            continue
+        except OSError as exc:
+            problems.append(f"{path}: cannot read: {exc.strerror or exc}")
+            continue
+        where = str(path)
+        parse_problems: list[str] = []
+        try:
+            ann = _parse_ann(content, base.text, where, parse_problems)
+            if parse_problems:
+                problems += parse_problems
+                continue
             records.append(_record_from_ann(base, ann, where, ont))
         except ConversionError as exc:
             problems += exc.problems
+        except (TypeError, KeyError, AttributeError, ValueError, IndexError, RecursionError) as exc:
+            # foreign data of an unexpected shape: say where, never a traceback
+            problems.append(f"{where}: unexpected content ({type(exc).__name__}: {exc})"[:300])
     if problems:
         raise ConversionError(tuple(problems))
     return records

@@ -35,7 +35,7 @@ from seccoop.formats._base import (
     check_record,
     outermost_names,
 )
-from seccoop.record.io import write_text_atomic
+from seccoop.record.io import write_files_atomic
 from seccoop.record.models import Record, dump_record
 
 __all__ = [
@@ -184,9 +184,6 @@ def import_corpus(fmt: str, src: Path, articles: Path, out_dir: Path | None = No
     bases = _load_records(articles, allow_errors=True)
     imported = import_records(fmt, src, bases)
     target = articles if out_dir is None else out_dir
-    files = []
-    for record in imported:
-        path = target / f"{record.id}.json"
-        write_text_atomic(path, dump_record(record))
-        files.append(path)
+    # all or nothing: the folder is replaced by a staged copy holding every new record at once
+    files = write_files_atomic(target, {f"{record.id}.json": dump_record(record) for record in imported})
     return ImportResult(cast(ImportFormat, fmt), tuple(files))

@@ -42,7 +42,7 @@ from seccoop.formats._base import (
     rebuild_record,
     settle_entities,
 )
-from seccoop.record.io import write_text_atomic
+from seccoop.record.io import read_regular_text, write_text_atomic
 from seccoop.record.models import EntityArgument, Record
 from seccoop.record.ontology import Ontology, load_ontology
 
@@ -218,9 +218,19 @@ class _Region:
     extras: dict[str, list[str]] = field(default_factory=dict)
 
 
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError, ValueError):
+        return False
+
+
 def _annotation(task: dict[str, Any], where: str, problems: list[str]) -> list[Any] | None:
+    given = task.get("annotations")
     annotations = [
-        a for a in task.get("annotations") or [] if isinstance(a, dict) and not a.get("was_cancelled")
+        a
+        for a in (given if isinstance(given, list) else [])
+        if isinstance(a, dict) and not a.get("was_cancelled")
     ]
     if not annotations:
         problems.append(f"{where}: the task has no annotation")
@@ -538,10 +548,17 @@ def _record_from_task(base: Record, result: list[Any], where: str, ont: Ontology
 def import_labelstudio(src: Path, base_records: Sequence[Record]) -> list[Record]:
     """Read Label Studio JSON tasks (a file, or a folder holding ``tasks.json``) into records."""
     path = src / TASKS_FILE if src.is_dir() else src
+    folder = src if src.is_dir() else src.absolute().parent
+    if not _inside(path, folder):
+        raise ConversionError((f"{path}: a symlink out of {folder}; refused",))
     try:
-        tasks = json.loads(path.read_text(encoding="utf-8"))
+        tasks = json.loads(read_regular_text(path))
+    except UnicodeDecodeError as exc:
+        raise ConversionError((f"{path}: not UTF-8 (byte offset {exc.start})",)) from None
     except ValueError as exc:
-        raise ConversionError((f"{path}: not JSON: {exc}",)) from None
+        raise ConversionError((f"{path}: not JSON: {str(exc)[:200]}",)) from None
+    except RecursionError:
+        raise ConversionError((f"{path}: the JSON is nested too deeply to be Label Studio tasks",)) from None
     if not isinstance(tasks, list):
         raise ConversionError((f"{path}: expected a JSON list of Label Studio tasks",))
     ont = load_ontology()
@@ -570,13 +587,20 @@ def import_labelstudio(src: Path, base_records: Sequence[Record]) -> list[Record
         if data["text"] != base.text:
             problems.append(f"{where}: data.text differs from the record's text")
             continue
-        result = _annotation(task, where, problems)
-        if result is None:
-            continue
         try:
+            result = _annotation(task, where, problems)
+            if result is None:
+                continue
             records.append(_record_from_task(base, result, where, ont))
         except ConversionError as exc:
             problems += exc.problems
+        except RecursionError:
+            problems.append(f"{where}: nested too deeply to be a Label Studio annotation")
+        except (TypeError, KeyError, AttributeError, ValueError, IndexError) as exc:
+            # foreign data of an unexpected shape: say where, never a traceback
+            problems.append(
+                f"{where}: unexpected shape of the annotation ({type(exc).__name__}: {exc})"[:300]
+            )
     if problems:
         raise ConversionError(tuple(problems))
     return records

@@ -46,6 +46,7 @@ from seccoop.hub.configs import (
     ner_labels,
     outermost_names,
 )
+from seccoop.record.io import replace_folder
 from seccoop.record.models import EntityArgument, Mention, Record, Span, Value
 from seccoop.record.tokens import tokenize
 
@@ -352,18 +353,36 @@ def _inside(child: Path, parent: Path) -> bool:
 
 
 def _swap(staging: Path, out_dir: Path) -> None:
-    """Put ``staging`` in place of ``out_dir``; on failure the previous output is restored."""
-    if not out_dir.exists():
-        os.replace(staging, out_dir)
-        return
-    old = staging.with_name(staging.name + ".old")
-    os.replace(out_dir, old)
+    """Put ``staging`` in place of ``out_dir``, which exists, old or new, at every instant."""
+    replace_folder(staging, out_dir)
+
+
+@contextmanager
+def _build_lock(out_dir: Path) -> Iterator[None]:
+    """Hold the lock of builds into ``out_dir``'s folder; fail clearly if another build holds it.
+
+    The lock is on the parent folder itself (no lock file to commit or forget) and the kernel
+    drops it when the holder dies, so a killed build never blocks the next one. Under the lock,
+    staging folders of earlier builds are stale (their builds were killed): they are removed.
+    """
+    import fcntl
+
+    parent = out_dir.parent
+    fd = os.open(parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:
-        os.replace(staging, out_dir)
-    except BaseException:
-        os.replace(old, out_dir)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildError(
+                f"another seccoop build is writing into {parent}; wait for it to finish and run again"
+            ) from None
+        for stale in parent.glob(f".{out_dir.name}.build-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        for stale in parent.glob(f".{out_dir.name}.old-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
 
 
 def _default_side_file(articles_dir: Path, name: str, given: Path | None) -> Path:
@@ -376,6 +395,7 @@ def build_dataset(
     *,
     agreement: Path | None = None,
     baselines: Path | None = None,
+    jobs: int = 1,
 ) -> BuildResult:
     """Validate the records in ``articles_dir`` and build the Hugging Face dataset in ``out_dir``.
 
@@ -383,11 +403,14 @@ def build_dataset(
     ``agreement.json`` and ``baselines.json`` next to ``articles_dir`` (``dataset/``), and the
     card says "pending" when they do not exist. Raises `BuildError` (with the validator's
     findings) if any record has an error; nothing is written then.
+    ``jobs`` worker processes validate the records. Builds into the same folder's parent are
+    serialized by a lock (a second concurrent build fails with a clear message); the output
+    folder is swapped in atomically and exists, old or new, at every instant.
     """
     from seccoop.hub.card import write_card
     from seccoop.hub.croissant import write_croissant
 
-    report = validate_paths([articles_dir])
+    report = validate_paths([articles_dir], jobs=jobs)
     if report.exit_code == 2:
         raise BuildError(f"{articles_dir}: the records cannot be read", report.findings)
     if report.exit_code != 0:
@@ -405,18 +428,19 @@ def build_dataset(
     baselines = _default_side_file(articles_dir, "baselines.json", baselines)
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
-    try:
-        with _quiet_progress():
-            tables = [_write_config(staging, config, _rows(config, items)) for config in CONFIGS]
-        write_card(staging, tables, records, agreement=agreement, baselines=baselines)
-        write_croissant(staging, tables, records)
-        files = tuple(sorted(_relative_files(staging)))
-        _make_readable(staging)
-        _swap(staging, out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    with _build_lock(out_dir):
+        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
+        try:
+            with _quiet_progress():
+                tables = [_write_config(staging, config, _rows(config, items)) for config in CONFIGS]
+            write_card(staging, tables, records, agreement=agreement, baselines=baselines)
+            write_croissant(staging, tables, records)
+            files = tuple(sorted(_relative_files(staging)))
+            _make_readable(staging)
+            _swap(staging, out_dir)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
     return BuildResult(
         out_dir=out_dir,
         records=len(records),

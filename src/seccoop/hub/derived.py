@@ -191,9 +191,15 @@ def _readme_text(paths: DerivedPaths, records: list[Record], baselines: str) -> 
 
 
 def build_all(
-    paths: DerivedPaths, *, include_drafts: bool = False, log: Callable[[str], None] = lambda _: None
+    paths: DerivedPaths,
+    *,
+    include_drafts: bool = False,
+    log: Callable[[str], None] = lambda _: None,
+    jobs: int = 1,
 ) -> list[Path]:
-    """Regenerate every derived file in order; return what was written. Raises `BuildError`."""
+    """Regenerate every derived file in order; return what was written. Raises `BuildError`.
+
+    ``jobs`` worker processes validate the records of the Hugging Face build."""
     records = _records(paths)
     _refuse_drafts(records, include_drafts)
     written: list[Path] = []
@@ -206,7 +212,7 @@ def build_all(
     written.append(paths.baselines)
     log(f"wrote {paths.baselines}")
     result = build_dataset(
-        paths.articles, paths.hf, agreement=paths.agreement_json, baselines=paths.baselines
+        paths.articles, paths.hf, agreement=paths.agreement_json, baselines=paths.baselines, jobs=jobs
     )
     if result.warnings:
         log(render(result.warnings, "human"))

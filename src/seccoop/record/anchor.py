@@ -20,7 +20,7 @@ from typing import Any
 
 from seccoop.record.tokens import boundaries
 
-__all__ = ["AnchorError", "AnchorProblem", "anchor_draft", "occurrence_of", "split_sentences"]
+__all__ = ["AnchorError", "AnchorProblem", "anchor_draft", "occurrence_of", "read_seed", "split_sentences"]
 
 _SPAN_KEYS = {"text", "occurrence", "in", "start", "end"}
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’]?\s+(?=[\"“‘]?[A-Z0-9])")
@@ -202,31 +202,70 @@ def split_sentences(
     return [{"id": f"s{i}", "start": a, "end": b, "text": text[a:b]} for i, (a, b) in enumerate(kept, 1)]
 
 
+def read_seed(root: Path, path: Any) -> tuple[str, bytes]:
+    """The seed named by a draft: a regular file inside ``root/seeds/``, links resolved.
+
+    Returns (path as given, bytes); raises AnchorError when the path is not a string, leaves
+    ``seeds/`` (``..``, an absolute path, a symlink out of it), is not a regular file, is over
+    the size limit, or cannot be read.
+    """
+    from seccoop.record.io import read_regular
+
+    if not isinstance(path, str) or not path:
+        raise AnchorError(("/source/path: expected the seed's path as a string, such as seeds/x.txt",))
+    shown = path if len(path) <= 200 else path[:200] + "…"
+    seeds = root / "seeds"
+    try:
+        resolved = (root / path).resolve(strict=True)
+        inside = resolved.is_relative_to(seeds.resolve(strict=True))
+    except (OSError, RuntimeError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise AnchorError((f"/source/path: cannot read seed {shown!r} under {root}: {reason}",)) from None
+    if not inside:
+        raise AnchorError((f"/source/path: seed {shown!r} is not a file inside {seeds}/; refused",))
+    try:
+        return path, read_regular(resolved)
+    except OSError as exc:
+        raise AnchorError((f"/source/path: cannot read seed {shown!r}: {exc.strerror or exc}",)) from None
+
+
 def anchor_draft(draft: dict[str, Any], root: Path) -> dict[str, Any]:
     """Anchor a draft against its seed under ``root``; raise AnchorError listing every problem."""
     problems: list[str] = []
-    source = draft.get("source", {})
-    seed = root / str(source.get("path", ""))
+    if not isinstance(draft, dict):
+        raise AnchorError(("/: a draft is a JSON object (the record's fields)",))
+    source = draft.get("source")
+    if not isinstance(source, dict):
+        raise AnchorError(("/source: expected an object with the seed's path",))
+    seed_path, raw = read_seed(root, source.get("path"))
     try:
-        raw = seed.read_bytes()
-    except OSError as exc:
-        raise AnchorError((f"/source/path: cannot read seed {seed}: {exc.strerror or exc}",)) from None
-    text = raw.decode("utf-8")
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise AnchorError((f"/source/path: the seed is not UTF-8 (byte offset {exc.start})",)) from None
     record: dict[str, Any] = {}
     for key, value in draft.items():
         if key == "text":
             continue
         if key == "source":
-            record["source"] = {"path": source["path"], "sha256": hashlib.sha256(raw).hexdigest()}
+            record["source"] = {"path": seed_path, "sha256": hashlib.sha256(raw).hexdigest()}
             continue
         if key == "sentences" and value == "auto":
             continue
-        record[key] = _anchor(value, text, f"/{key}", problems)
+        try:
+            record[key] = _anchor(value, text, f"/{key}", problems)
+        except RecursionError:
+            problems.append(f"/{key}: nested too deeply to be part of a record")
     if problems:
         raise AnchorError(tuple(problems))
     if draft.get("sentences") == "auto":
-        skip = [(z["start"], z["end"]) for z in record.get("zones", []) if z.get("kind") == "boilerplate"]
-        edges = [(z["start"], z["end"]) for z in record.get("zones", []) if z.get("kind") != "boilerplate"]
+        zones = record.get("zones")
+        zones = [
+            z
+            for z in (zones if isinstance(zones, list) else [])
+            if isinstance(z, dict) and isinstance(z.get("start"), int) and isinstance(z.get("end"), int)
+        ]
+        skip = [(z["start"], z["end"]) for z in zones if z.get("kind") == "boilerplate"]
+        edges = [(z["start"], z["end"]) for z in zones if z.get("kind") != "boilerplate"]
         record["sentences"] = split_sentences(text, skip, edges)
     order = [
         "schema_version",

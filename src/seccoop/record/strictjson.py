@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
-from jsonschema.exceptions import ValidationError
+if TYPE_CHECKING:  # jsonschema is imported only where a schema is applied: start-up stays fast
+    import jsonschema
+    from jsonschema.exceptions import ValidationError
 
 __all__ = ["DuplicateKeyError", "loads", "schema_validator"]
 
@@ -54,6 +55,8 @@ def _ecma_pattern(
 ) -> Iterator[ValidationError]:
     # JSON Schema patterns are ECMA-262: `$` matches only at the very end. Python's `$` also
     # matches before a final newline, so "e1\n" would pass `^[a-z0-9]+$`; the models reject it.
+    from jsonschema.exceptions import ValidationError
+
     if not isinstance(instance, str):
         return
     ends_with_dollar = pattern.endswith("$") and not pattern.endswith("\\$")
@@ -64,6 +67,8 @@ def _ecma_pattern(
 
 def schema_validator(schema: dict[str, Any]) -> jsonschema.protocols.Validator:
     """A Draft 2020-12 validator with strict integers, ECMA-262 `$` and format checking."""
+    import jsonschema
+
     base = jsonschema.Draft202012Validator
     cls = jsonschema.validators.extend(
         base,

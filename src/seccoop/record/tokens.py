@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Token", "boundaries", "token_spans", "tokenize"]
+__all__ = ["Token", "TokenBoundaries", "boundaries", "token_spans", "tokenize"]
 
 _TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|\d+(?:[.,:]\d+)*|[^\W_]+|\S")
 
@@ -42,3 +42,66 @@ def boundaries(text: str) -> tuple[frozenset[int], frozenset[int]]:
     """The sets of token start offsets and token end offsets of ``text``."""
     toks = tokenize(text)
     return frozenset(t.start for t in toks), frozenset(t.end for t in toks)
+
+
+class TokenBoundaries:
+    """Whether an offset is a token start or end, tokenizing only around the offsets asked about.
+
+    No token contains a space or a newline, so the tokens of ``text`` between two of them are
+    those of that stretch alone: a question tokenizes only the stretch that holds its offset
+    (cached while the stretch is long). Same answers as :func:`boundaries`, in time and memory
+    proportional to what is asked, not to the text.
+    """
+
+    _CACHE_FROM = 256  # stretches at least this long are kept; shorter ones are cheap to redo
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._stretches: dict[int, tuple[bytearray, bytearray]] = {}
+
+    def _flags(self, offset: int) -> tuple[int, bytearray, bytearray]:
+        text = self.text
+        left = max(text.rfind(" ", 0, offset), text.rfind("\n", 0, offset)) + 1
+        cached = self._stretches.get(left)
+        if cached is not None:
+            return left, cached[0], cached[1]
+        right = min(
+            (k for k in (text.find(" ", offset), text.find("\n", offset)) if k >= 0), default=len(text)
+        )
+        starts = bytearray(right - left + 1)
+        ends = bytearray(right - left + 1)
+        for match in _TOKEN.finditer(text, left, right):
+            starts[match.start() - left] = 1
+            ends[match.end() - left] = 1
+        if right - left >= self._CACHE_FROM:
+            self._stretches[left] = (starts, ends)
+        return left, starts, ends
+
+    def is_start(self, offset: int) -> bool:
+        """Whether a token starts at ``offset``."""
+        text = self.text
+        if not 0 <= offset < len(text) or text[offset].isspace():
+            return False
+        if offset == 0 or text[offset - 1].isspace():
+            return True  # tokenizing restarts after whitespace
+        if text[offset - 1].isalpha() and text[offset].isalpha():
+            return False  # letters inside one word: only [^\W_]+ covers them, greedily
+        if text[offset].isalpha() and not text[offset - 1].isalnum() and text[offset - 1] != ".":
+            return True  # a word after a mark that no abbreviation or number ends with
+        left, starts, _ = self._flags(offset)
+        return bool(starts[offset - left])
+
+    def is_end(self, offset: int) -> bool:
+        """Whether a token ends at ``offset``."""
+        text = self.text
+        if not 0 < offset <= len(text) or text[offset - 1].isspace():
+            return False
+        if offset == len(text) or text[offset].isspace():
+            return True  # no token runs into whitespace
+        if text[offset - 1].isalpha() and text[offset].isalpha():
+            return False
+        if text[offset - 1].isalpha() and not text[offset].isalnum() and text[offset] != ".":
+            return True  # [^\W_]+ stops before a mark; only abbreviations take a "."
+        # the stretch that holds the last character of the token
+        left, _, ends = self._flags(offset - 1)
+        return offset - left < len(ends) and bool(ends[offset - left])
