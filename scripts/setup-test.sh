@@ -5,6 +5,7 @@ set -euo pipefail
 if [ -x /usr/bin/chromium ] || command -v chromium >/dev/null 2>&1; then
     exit 0
 fi
+export DEBIAN_FRONTEND=noninteractive
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-$SUDO apt-get update && $SUDO apt-get install -y chromium
+$SUDO apt-get update && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium

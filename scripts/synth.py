@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import random
 import sys
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from seccoop.record.canonical import canonical_text
+from seccoop.record.models import Record
 
 SYLLABLES = [
     "ka",
@@ -353,7 +355,9 @@ def write_corpus(out: Path, articles: int, *, seed: int = 0, sentences: int = 30
         rid = f"synthetic-{seed}-{n:06d}"
         record = synth_record(rid, seed, sentences)
         (out / "seeds" / f"{rid}.txt").write_bytes(record["text"].encode("utf-8"))
-        (folder / f"{rid}.json").write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", "utf-8")
+        # the canonical layout, as `seccoop fmt` writes it: the validator flags any other
+        text = canonical_text(Record.model_validate(record))
+        (folder / f"{rid}.json").write_text(text, "utf-8")
     return folder
 
 

@@ -367,7 +367,8 @@ def test_build_out_under_a_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFi
     _corpus(tmp_path)
     (tmp_path / "a-file").write_text("", encoding="utf-8")
     articles = tmp_path / "dataset" / "articles"
-    code, _ = _run(["build", "--articles", str(articles), "--out", str(tmp_path / "a-file" / "hf")], capsys)
+    argv = ["build", "--articles", str(articles), "--out", str(tmp_path / "a-file" / "hf"), "--include-drafts"]
+    code, _ = _run(argv, capsys)
     assert code == 2
 
 
@@ -388,6 +389,7 @@ def test_killed_builds_leave_the_old_or_the_new_output(tmp_path: Path) -> None:
     out = tmp_path / "dataset" / "hf"
     env = {**os.environ, "PYTHONPATH": str(SRC), "HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1"}
     argv = [sys.executable, "-m", "seccoop.cli", "build", "--articles", str(articles), "--out", str(out)]
+    argv.append("--include-drafts")  # the fixture is a draft; the kill test is about the swap
     subprocess.run(argv, env=env, check=True, capture_output=True)
     old = _snapshot(out)
     record = next(articles.glob("*.json"))

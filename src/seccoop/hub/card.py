@@ -876,7 +876,9 @@ def render_card(
         "",
         f"- {meta.version}: this build; {_plural(n, 'article')}, configs "
         + ", ".join(f"`{t.config}`" for t in tables)
-        + ". The changes of every version are in the repository's CHANGELOG.md.",
+        + ". The changes of every version are in the repository's CHANGELOG.md"
+        + ("; this version's, by heading:" if meta.changes else "."),
+        *(f"  - {heading}" for heading in meta.changes),
         "",
     ]
     return "\n".join(lines)

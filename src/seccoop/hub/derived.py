@@ -173,7 +173,10 @@ def agreement_outputs(paths: DerivedPaths) -> dict[Path, str]:
 def _baselines_text(paths: DerivedPaths) -> str:
     with tempfile.TemporaryDirectory(prefix="seccoop-baselines-") as tmp:
         out = Path(tmp) / "baselines.json"
-        run = write_baselines([paths.articles], out, Path(tmp) / "predictions")
+        previous = (
+            json.loads(paths.baselines.read_text(encoding="utf-8")) if paths.baselines.exists() else None
+        )
+        run = write_baselines([paths.articles], out, Path(tmp) / "predictions", previous=previous)
         if run.exit_code:
             raise BuildError("the baselines cannot be scored", run.findings)
         return out.read_text(encoding="utf-8")

@@ -26,6 +26,7 @@ __all__ = [
     "CARD_VERSION",
     "CHANGELOG_VERSION",
     "ProjectMetadata",
+    "changelog_changes",
     "changelog_release",
     "project_metadata",
     "release_drift",
@@ -49,6 +50,8 @@ class ProjectMetadata:
     datasets_floor: str | None = None
     changelog_version: str | None = None
     release_date: str | None = None
+    changes: tuple[str, ...] = ()
+    """The subsection headings of the top versioned CHANGELOG section: what this version changed."""
 
     @property
     def year(self) -> str | None:
@@ -63,6 +66,18 @@ def changelog_release(text: str) -> tuple[str | None, str | None]:
         return None, None
     rest = (match.group("rest") or "").strip()
     return match.group("version"), rest if _DATE.match(rest) else None
+
+
+def changelog_changes(text: str) -> tuple[str, ...]:
+    """The ``### `` headings of the top versioned section of a changelog, in order."""
+    match = CHANGELOG_VERSION.search(text)
+    if match is None:
+        return ()
+    section = text[match.end() :]
+    following = re.search(r"^## ", section, flags=re.MULTILINE)
+    if following is not None:
+        section = section[: following.start()]
+    return tuple(h.strip() for h in re.findall(r"^### (.+)$", section, flags=re.MULTILINE))
 
 
 def _floor(dependencies: list[str]) -> str | None:
@@ -86,11 +101,16 @@ def project_metadata(root: Path | None = None) -> ProjectMetadata:
     else:
         urls, floor = _installed()
     changelog = root / "CHANGELOG.md"
-    version, date = (
-        changelog_release(changelog.read_text(encoding="utf-8")) if changelog.is_file() else (None, None)
-    )
+    changelog_text = changelog.read_text(encoding="utf-8") if changelog.is_file() else ""
+    version, date = changelog_release(changelog_text) if changelog_text else (None, None)
+    changes = changelog_changes(changelog_text)
     return ProjectMetadata(
-        version=__version__, urls=urls, datasets_floor=floor, changelog_version=version, release_date=date
+        version=__version__,
+        urls=urls,
+        datasets_floor=floor,
+        changelog_version=version,
+        release_date=date,
+        changes=changes,
     )
 
 
