@@ -367,7 +367,14 @@ def test_build_out_under_a_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFi
     _corpus(tmp_path)
     (tmp_path / "a-file").write_text("", encoding="utf-8")
     articles = tmp_path / "dataset" / "articles"
-    argv = ["build", "--articles", str(articles), "--out", str(tmp_path / "a-file" / "hf"), "--include-drafts"]
+    argv = [
+        "build",
+        "--articles",
+        str(articles),
+        "--out",
+        str(tmp_path / "a-file" / "hf"),
+        "--include-drafts",
+    ]
     code, _ = _run(argv, capsys)
     assert code == 2
 
