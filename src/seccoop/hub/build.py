@@ -48,7 +48,7 @@ from seccoop.hub.configs import (
 )
 from seccoop.record.io import replace_folder
 from seccoop.record.models import EntityArgument, Mention, Record, Span, Value
-from seccoop.record.tokens import tokenize
+from seccoop.record.tokens import Token, tokenize
 
 if TYPE_CHECKING:
     pass
@@ -137,13 +137,20 @@ def _ner_rows(record: Record, file: str) -> list[Row]:
             {
                 "article_id": record.id,
                 "sentence_id": sentence.id,
-                "tokens": [t.text for t in tokens],
-                "token_starts": [t.start for t in tokens],
-                "token_ends": [t.end for t in tokens],
+                **_token_columns(tokens),
                 "ner_tags": tags,
             }
         )
     return out
+
+
+def _token_columns(tokens: Sequence[Token]) -> Row:
+    """The token columns of a token-based config: surfaces and offsets into the article text."""
+    return {
+        "tokens": [t.text for t in tokens],
+        "token_starts": [t.start for t in tokens],
+        "token_ends": [t.end for t in tokens],
+    }
 
 
 def _spans_rows(record: Record) -> list[Row]:
@@ -162,9 +169,7 @@ def _spans_rows(record: Record) -> list[Row]:
                 "article_id": record.id,
                 "sentence_id": sentence.id,
                 **_span(sentence),
-                "tokens": [t.text for t in tokens],
-                "token_starts": [t.start for t in tokens],
-                "token_ends": [t.end for t in tokens],
+                **_token_columns(tokens),
                 "spans": [
                     {
                         **_ref(m),

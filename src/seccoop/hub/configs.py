@@ -157,6 +157,16 @@ def features(config: str) -> Features:
             "cluster": string,
         }
 
+    def entity(**extra: Any) -> dict[str, Any]:
+        return {
+            "id": string,
+            "type": lab["entity_type"],
+            "name": string,
+            "wikidata": string,
+            "sector": lab["sector"],
+            **extra,
+        }
+
     def quote(**speaker: Any) -> dict[str, Any]:
         return {
             "id": string,
@@ -181,15 +191,7 @@ def features(config: str) -> Features:
             "text": string,
             "zones": List(span(kind=lab["zone_kind"])),
             "sentences": List(span(id=string)),
-            "entities": List(
-                {
-                    "id": string,
-                    "type": lab["entity_type"],
-                    "name": string,
-                    "wikidata": string,
-                    "sector": lab["sector"],
-                }
-            ),
+            "entities": List(entity()),
             "mentions": List(span(id=string, entity=string, kind=lab["mention_kind"])),
             "non_mentions": List(span(reason=string)),
             "values": List(span(id=string, type=lab["value_type"], normalized=string)),
@@ -268,16 +270,7 @@ def features(config: str) -> Features:
         spec = {
             "article_id": string,
             "text": string,
-            "entities": List(
-                {
-                    "id": string,
-                    "type": lab["entity_type"],
-                    "name": string,
-                    "wikidata": string,
-                    "sector": lab["sector"],
-                    "mentions": List(ref(kind=lab["mention_kind"])),
-                }
-            ),
+            "entities": List(entity(mentions=List(ref(kind=lab["mention_kind"])))),
         }
     return datasets.Features(spec)
 
