@@ -36,10 +36,12 @@ def test_synthetic_corpora_are_deterministic_and_valid(tmp_path: Path) -> None:
     from seccoop.check.validate import validate_paths
 
     synth = _load("synth")
-    first = synth.write_corpus(tmp_path / "a", 5, seed=3)
-    second = synth.write_corpus(tmp_path / "b", 5, seed=3)
+    articles = 5  # a synthetic corpus of this size, not the real one
+    first = synth.write_corpus(tmp_path / "a", articles, seed=3)
+    second = synth.write_corpus(tmp_path / "b", articles, seed=3)
     files = sorted(p.name for p in first.iterdir())
     assert files == sorted(p.name for p in second.iterdir())
     assert all((first / f).read_bytes() == (second / f).read_bytes() for f in files)
     report = validate_paths([first])
-    assert report.findings == () and report.files == 5
+    assert report.findings == ()
+    assert report.files == len(files) == articles
