@@ -226,3 +226,15 @@ def write_corpus(root: Path, corpus: list[Record]) -> Path:
         (root / record.source.path).write_bytes(record.text.encode("utf-8"))
         (articles / f"{record.id}.json").write_text(dump_record(record), encoding="utf-8")
     return articles
+
+
+def json_paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every path into a JSON document (the root first): keys of objects, indices of arrays."""
+    out = [prefix]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            out += json_paths(value, (*prefix, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            out += json_paths(value, (*prefix, index))
+    return out

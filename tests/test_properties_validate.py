@@ -16,7 +16,7 @@ from seccoop.check.structure import _schema_validator
 from seccoop.check.validate import crossing_pairs, validate_paths
 from seccoop.record.models import Record, dump_record
 from seccoop.record.ontology import load_ontology
-from tests.strategies import corpora, records, write_corpus
+from tests.strategies import corpora, json_paths, records, write_corpus
 
 VALID_FIXTURE = Path(__file__).parent / "fixtures" / "valid" / "border-patrols.json"
 
@@ -95,21 +95,10 @@ JSON_VALUES = st.recursive(
 )
 
 
-def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    out = [prefix]
-    if isinstance(node, dict):
-        for key, value in node.items():
-            out += _paths(value, (*prefix, key))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            out += _paths(value, (*prefix, index))
-    return out
-
-
 @given(records(max_sentences=2), st.data())
 def test_schema_and_models_agree_on_mutated_records(record: Record, data: st.DataObject) -> None:
     doc = record.model_dump(mode="json")
-    path = data.draw(st.sampled_from(_paths(doc)[1:]))
+    path = data.draw(st.sampled_from(json_paths(doc)[1:]))
     parent: Any = doc
     for step in path[:-1]:
         parent = parent[step]

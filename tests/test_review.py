@@ -30,7 +30,7 @@ from seccoop.record.anchor import AnchorError, anchor_draft
 from seccoop.record.canonical import canonical_record, canonical_text, renumber_ids
 from seccoop.record.models import Record, dump_record
 from seccoop.review.diff import diff_records, render_diff
-from tests.strategies import records
+from tests.strategies import json_paths, records
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -504,20 +504,9 @@ _JSON = st.recursive(
 )
 
 
-def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    out = [prefix]
-    if isinstance(node, dict):
-        for key, value in node.items():
-            out += _paths(value, (*prefix, key))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            out += _paths(value, (*prefix, index))
-    return out
-
-
 def _mutated(base: Any, data: st.DataObject) -> Any:
     document = json.loads(json.dumps(base))
-    path = data.draw(st.sampled_from(_paths(document)[1:]))
+    path = data.draw(st.sampled_from(json_paths(document)[1:]))
     node = document
     for step in path[:-1]:
         node = node[step]

@@ -532,6 +532,7 @@ def _round(x: float | None) -> float | None:
 def compare_events(pairs: Sequence[tuple[Record, Record]]) -> EventAgreement:
     """Event-layer agreement of pass A and pass B over the same articles (pairs of records)."""
     from seccoop.bench.score.coref import b_cubed, ceaf_e, muc
+    from seccoop.bench.score.event_coref import event_clusters
 
     trigger_counts = [0, 0, 0]
     argument_counts = [0, 0, 0]
@@ -553,15 +554,7 @@ def compare_events(pairs: Sequence[tuple[Record, Record]]) -> EventAgreement:
         argument_counts[1] += args.b
         argument_counts[2] += args.matched
         for side, out in ((by_span_a, key), (by_span_b, response)):
-            groups: dict[str, set[Hashable]] = {}
-            for s in shared:
-                cluster = side[s].cluster
-                item = (a.id, *s)
-                if cluster is None:
-                    out.append({item})
-                else:
-                    groups.setdefault(cluster, set()).add(item)
-            out.extend(groups.values())
+            out.extend(event_clusters(((a.id, *s), side[s].cluster) for s in shared))
     contexts = sorted({c for ea, eb in matched for c in (*ea.context, *eb.context)})
     jaccards = [
         len(set(ea.context) & set(eb.context)) / len(set(ea.context) | set(eb.context))
