@@ -27,7 +27,14 @@ from seccoop.check.diagnostics import CATALOG
 from seccoop.check.validate import validate_paths
 from seccoop.cli import _parser, main
 from seccoop.record.anchor import AnchorError, anchor_draft
-from seccoop.record.canonical import canonical_record, canonical_text, renumber_ids
+from seccoop.record.canonical import (
+    _fast_text,
+    canonical_record,
+    canonical_text,
+    in_canonical_order,
+    is_canonical,
+    renumber_ids,
+)
 from seccoop.record.models import Record, dump_record
 from seccoop.review.diff import diff_records, render_diff
 from tests.strategies import json_paths, records
@@ -557,3 +564,23 @@ def test_canonical_form_is_idempotent_and_keeps_the_record(record: Record) -> No
     assert diff_records(record, again) == []
     for layer in ("mentions", "values", "zones", "sentences"):
         assert sorted(map(repr, getattr(record, layer))) == sorted(map(repr, getattr(again, layer)))
+
+
+@given(records(), st.text(), st.lists(st.text(), max_size=3), st.data())
+def test_the_compiled_canonical_check_agrees_with_the_canonical_text(
+    record: Record, title: str, notes: list[str], data: st.DataObject
+) -> None:
+    """The validator's fast canonical check (pydantic-core's serializer, an order check) gives
+    exactly the answer of comparing the file with canonical_text: any string content (quotes,
+    backslashes, control characters, non-ASCII), any layer order."""
+    annotation = record.annotation.model_copy(update={"notes": notes})
+    record = record.model_copy(update={"title": title, "annotation": annotation})
+    assert _fast_text(record) == dump_record(record).encode("utf-8")
+    mentions = data.draw(st.permutations(record.mentions))
+    events = data.draw(st.permutations(record.events))
+    shuffled = record.model_copy(update={"mentions": mentions, "events": events})
+    for candidate in (record, shuffled, canonical_record(record)):
+        raw = dump_record(candidate).encode("utf-8")
+        expected = canonical_text(candidate).encode("utf-8") == raw
+        assert is_canonical(candidate, raw) == expected
+        assert in_canonical_order(candidate) == (candidate == canonical_record(candidate))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from seccoop.check.diagnostics import Finding, finding
 from seccoop.check.structure import LoadedRecord
-from seccoop.record.canonical import canonical_text
+from seccoop.record.canonical import canonical_text, in_canonical_order
 
 __all__ = ["METADATA_FIELDS", "check_canonical", "check_metadata_notes"]
 
@@ -43,6 +43,8 @@ def check_metadata_notes(loaded: LoadedRecord) -> list[Finding]:
 
 def check_canonical(loaded: LoadedRecord) -> list[Finding]:
     """The file text equals the canonical text of its record."""
+    if loaded.as_written and in_canonical_order(loaded.record):
+        return []  # the common case, decided without writing the canonical text
     expected = canonical_text(loaded.record)
     actual = loaded.locator.text
     if actual == expected:

@@ -26,6 +26,25 @@ def _root_of_folder(folder: Path) -> Path | None:
     return None
 
 
+@lru_cache(maxsize=1024)
+def _resolved_folder(folder: Path) -> Path:
+    return folder.resolve()
+
+
+def resolved(path: Path) -> Path:
+    """``path.resolve()``, resolving each folder once per run: a path whose last part is not a
+    link resolves to its folder's resolution plus its name. (Raises what ``resolve`` raises.)"""
+    if path.name in ("", ".", "..") or path.is_symlink():
+        return path.resolve()
+    return _resolved_folder(path.absolute().parent) / path.name
+
+
+def clear_caches() -> None:
+    """Forget resolved folders and corpus roots (a new run may see a changed tree)."""
+    _resolved_folder.cache_clear()
+    _root_of_folder.cache_clear()
+
+
 def corpus_root(path: Path) -> Path | None:
     """The nearest folder at or above ``path``'s folder that holds a ``seeds/`` folder."""
     try:
@@ -37,7 +56,7 @@ def corpus_root(path: Path) -> Path | None:
 def inside(child: Path, parent: Path) -> bool:
     """Whether ``child``, with every link resolved, lies inside ``parent`` (resolved)."""
     try:
-        child.resolve().relative_to(parent.resolve())
+        resolved(child).relative_to(_resolved_folder(parent))
     except (ValueError, OSError, RuntimeError):
         return False
     return True

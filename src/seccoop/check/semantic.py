@@ -11,8 +11,8 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from collections.abc import Set as AbstractSet
+from functools import cache
 from itertools import pairwise
-from typing import Any
 
 from seccoop.check.diagnostics import (
     MAX_FINDINGS_PER_FILE,
@@ -60,19 +60,6 @@ class _Collector:
                 hint=hint,
             )
         )
-
-
-def _spans(record: Record) -> Iterator[tuple[Path_, Span]]:
-    for name in ("zones", "sentences", "mentions", "non_mentions", "values"):
-        for i, span in enumerate(getattr(record, name)):
-            yield [name, i], span
-    for i, event in enumerate(record.events):
-        yield ["events", i, "trigger"], event.trigger
-    for i, quote in enumerate(record.quotes):
-        for j, part in enumerate(quote.content):
-            yield ["quotes", i, "content", j], part
-        if quote.cue is not None:
-            yield ["quotes", i, "cue"], quote.cue
 
 
 def _check_seed(loaded: LoadedRecord, out: _Collector) -> None:
@@ -128,36 +115,68 @@ def _check_seed(loaded: LoadedRecord, out: _Collector) -> None:
         )
 
 
+_SPAN_LAYERS = ("zones", "sentences", "mentions", "non_mentions", "values")
+
+
 def _check_spans(record: Record, out: _Collector) -> set[tuple[int, int]]:
     """Range, surface and whitespace of every span; return the (start, end) pairs that are bad."""
     text = record.text
+    size = len(text)
     bad: set[tuple[int, int]] = set()
-    for path, span in _spans(record):
-        if not (span.start < span.end <= len(text)):
-            out.add(
-                "span-out-of-range",
-                f"span [{span.start}:{span.end}] is empty, reversed or past the end of the text "
-                f"(length {len(text)})",
-                path,
-            )
-            bad.add((span.start, span.end))
-            continue
-        actual = text[span.start : span.end]
-        if actual != span.text:
-            out.add(
-                "span-text-mismatch",
-                f"text[{span.start}:{span.end}] is {actual!r}, the record says {span.text!r}",
-                [*path, "text"],
-            )
-            bad.add((span.start, span.end))
-        elif actual[0].isspace() or actual[-1].isspace():
-            out.add("span-whitespace", f"span {actual!r} starts or ends on whitespace", path)
+    # the common case (a good span) costs one slice and one comparison; paths are built only
+    # for a span that has a finding
+    groups: list[tuple[str, Sequence[Span], tuple[str, ...]]]
+    groups = [(name, getattr(record, name), ()) for name in _SPAN_LAYERS]
+    groups.append(("events", [event.trigger for event in record.events], ("trigger",)))
+    for name, spans, suffix in groups:
+        for i, span in enumerate(spans):
+            start, end, surface = span.start, span.end, span.text
+            if (
+                start < end <= size
+                and text[start:end] == surface
+                and not (surface[0].isspace() or surface[-1].isspace())
+            ):
+                continue
+            _check_span(text, [name, i, *suffix], span, out, bad)
+    for i, quote in enumerate(record.quotes):
+        for j, part in enumerate(quote.content):
+            _check_span(text, ["quotes", i, "content", j], part, out, bad)
+        if quote.cue is not None:
+            _check_span(text, ["quotes", i, "cue"], quote.cue, out, bad)
     return bad
 
 
+def _check_span(text: str, path: Path_, span: Span, out: _Collector, bad: set[tuple[int, int]]) -> None:
+    if not (span.start < span.end <= len(text)):
+        out.add(
+            "span-out-of-range",
+            f"span [{span.start}:{span.end}] is empty, reversed or past the end of the text "
+            f"(length {len(text)})",
+            path,
+        )
+        bad.add((span.start, span.end))
+        return
+    actual = text[span.start : span.end]
+    if actual != span.text:
+        out.add(
+            "span-text-mismatch",
+            f"text[{span.start}:{span.end}] is {actual!r}, the record says {span.text!r}",
+            [*path, "text"],
+        )
+        bad.add((span.start, span.end))
+    elif actual[0].isspace() or actual[-1].isspace():
+        out.add("span-whitespace", f"span {actual!r} starts or ends on whitespace", path)
+
+
+_ID_LAYERS = ("sentences", "entities", "mentions", "values", "events", "quotes")
+
+
 def _check_ids(record: Record, out: _Collector) -> None:
+    ids = [item.id for name in _ID_LAYERS for item in getattr(record, name)]
+    if len(set(ids)) == len(ids):
+        return  # the common case, decided in C
     seen: dict[str, Path_] = {}
-    for name in ("sentences", "entities", "mentions", "values", "events", "quotes"):
+    for name in _ID_LAYERS:
         for i, item in enumerate(getattr(record, name)):
             if item.id in seen:
                 out.add(
@@ -169,17 +188,31 @@ def _check_ids(record: Record, out: _Collector) -> None:
                 seen[item.id] = [name, i]
 
 
+@cache
+def _event_rules() -> dict[str, tuple[frozenset[str], frozenset[str], tuple[str, ...]]]:
+    """Per event type: its allowed roles and modes as sets, and its required roles."""
+    ont = load_ontology()
+    return {
+        name: (frozenset(spec.roles), frozenset(spec.modes), spec.required)
+        for name, spec in ont.event_types.items()
+    }
+
+
+@cache
+def _role_accepts() -> dict[str, frozenset[str]]:
+    return {name: frozenset(spec.accepts) for name, spec in load_ontology().roles.items()}
+
+
 def _check_references(record: Record, out: _Collector) -> None:
     ont = load_ontology()
+    rules = _event_rules()
+    role_accepts = _role_accepts()
     entities = {e.id: e for e in record.entities}
     mentions = {m.id: m for m in record.mentions}
     values = {v.id: v for v in record.values}
 
-    def resolve(table: dict[str, Any], ref: str, kind: str, path: Path_) -> Any:
-        if ref not in table:
-            out.add("dangling-reference", f"{ref!r} is not the id of any {kind} in the record", path)
-            return None
-        return table[ref]
+    def dangling(ref: str, kind: str, path: Path_) -> None:
+        out.add("dangling-reference", f"{ref!r} is not the id of any {kind} in the record", path)
 
     for i, entity in enumerate(record.entities):
         if entity.sector is not None and entity.type != "ORG":
@@ -189,10 +222,12 @@ def _check_references(record: Record, out: _Collector) -> None:
                 ["entities", i, "sector"],
             )
     for i, mention in enumerate(record.mentions):
-        resolve(entities, mention.entity, "entity", ["mentions", i, "entity"])
+        if mention.entity not in entities:
+            dangling(mention.entity, "entity", ["mentions", i, "entity"])
     for i, event in enumerate(record.events):
-        spec = ont.event_types[event.type]
-        if event.mode is not None and event.mode not in spec.modes:
+        allowed_roles, modes, required = rules[event.type]
+        if event.mode is not None and event.mode not in modes:
+            spec = ont.event_types[event.type]
             allowed = ", ".join(spec.modes) or "none (mode must be null)"
             out.add(
                 "mode-not-allowed",
@@ -201,49 +236,57 @@ def _check_references(record: Record, out: _Collector) -> None:
             )
         roles_present = set()
         for j, arg in enumerate(event.arguments):
-            apath: Path_ = ["events", i, "arguments", j]
-            roles_present.add(arg.role)
-            if arg.role not in spec.roles:
+            role = arg.role
+            roles_present.add(role)
+            if role not in allowed_roles:
                 out.add(
                     "role-not-allowed",
-                    f"role {arg.role!r} is not allowed for {event.type}; allowed: {', '.join(spec.roles)}",
-                    [*apath, "role"],
+                    f"role {role!r} is not allowed for {event.type}; allowed: "
+                    f"{', '.join(ont.event_types[event.type].roles)}",
+                    ["events", i, "arguments", j, "role"],
                 )
-            accepts = ont.roles[arg.role].accepts
             if isinstance(arg, EntityArgument):
-                entity = resolve(entities, arg.entity, "entity", [*apath, "entity"])
-                mention = resolve(mentions, arg.mention, "mention", [*apath, "mention"])
-                filler_type = entity.type if entity else None
-                if mention is not None and mention.entity != arg.entity:
+                filler_entity = entities.get(arg.entity)
+                filler_mention = mentions.get(arg.mention)
+                if filler_entity is None:
+                    dangling(arg.entity, "entity", ["events", i, "arguments", j, "entity"])
+                if filler_mention is None:
+                    dangling(arg.mention, "mention", ["events", i, "arguments", j, "mention"])
+                filler_type = filler_entity.type if filler_entity else None
+                if filler_mention is not None and filler_mention.entity != arg.entity:
                     out.add(
                         "mention-entity-mismatch",
-                        f"mention {arg.mention} ({mention.text!r}) belongs to {mention.entity}, "
-                        f"not to {arg.entity}",
-                        [*apath, "mention"],
+                        f"mention {arg.mention} ({filler_mention.text!r}) belongs to "
+                        f"{filler_mention.entity}, not to {arg.entity}",
+                        ["events", i, "arguments", j, "mention"],
                     )
             else:
-                value = resolve(values, arg.value, "value", [*apath, "value"])
+                value = values.get(arg.value)
+                if value is None:
+                    dangling(arg.value, "value", ["events", i, "arguments", j, "value"])
                 filler_type = value.type if value else None
-            if filler_type is not None and filler_type not in accepts:
+            if filler_type is not None and filler_type not in role_accepts[role]:
                 out.add(
                     "filler-type-mismatch",
-                    f"role {arg.role} is filled by a {filler_type}; it accepts {', '.join(accepts)}",
-                    apath,
+                    f"role {role} is filled by a {filler_type}; it accepts "
+                    f"{', '.join(ont.roles[role].accepts)}",
+                    ["events", i, "arguments", j],
                 )
-        for role in spec.required:
+        for role in required:
             if role not in roles_present:
                 out.add(
                     "missing-required-role",
-                    f"{event.type} event {event.id} has no {role} argument; required: "
-                    f"{', '.join(spec.required)}",
+                    f"{event.type} event {event.id} has no {role} argument; required: {', '.join(required)}",
                     ["events", i, "arguments"],
                 )
     for i, quote in enumerate(record.quotes):
         qpath: Path_ = ["quotes", i]
         speaker = None
         if quote.speaker is not None:
-            speaker = resolve(entities, quote.speaker, "entity", [*qpath, "speaker"])
-            if speaker is not None and speaker.type not in ont.speaker_types:
+            speaker = entities.get(quote.speaker)
+            if speaker is None:
+                dangling(quote.speaker, "entity", [*qpath, "speaker"])
+            elif speaker.type not in ont.speaker_types:
                 out.add(
                     "speaker-type",
                     f"speaker {speaker.id} ({speaker.name!r}) is {speaker.type}; expected "
@@ -251,11 +294,13 @@ def _check_references(record: Record, out: _Collector) -> None:
                     [*qpath, "speaker"],
                 )
         if quote.speaker_mention is not None:
-            mention = resolve(mentions, quote.speaker_mention, "mention", [*qpath, "speaker_mention"])
-            if mention is not None and mention.entity != quote.speaker:
+            said_by = mentions.get(quote.speaker_mention)
+            if said_by is None:
+                dangling(quote.speaker_mention, "mention", [*qpath, "speaker_mention"])
+            elif said_by.entity != quote.speaker:
                 out.add(
                     "mention-entity-mismatch",
-                    f"speaker_mention {mention.id} ({mention.text!r}) belongs to {mention.entity}, "
+                    f"speaker_mention {said_by.id} ({said_by.text!r}) belongs to {said_by.entity}, "
                     f"but the speaker is {quote.speaker}",
                     [*qpath, "speaker_mention"],
                 )
@@ -272,18 +317,16 @@ def crossing_pairs(
     it. A crossing span is reported once, against the innermost span it crosses, and is not opened.
     """
     out: list[tuple[int, int]] = []
-    stack: list[int] = []
-    order = sorted(
-        (j for j in range(len(spans)) if spans[j] not in skip), key=lambda j: (spans[j][0], -spans[j][1])
-    )
-    for j in order:
-        start, end = spans[j]
-        while stack and spans[stack[-1]][1] <= start:
+    stack: list[tuple[int, int]] = []  # (end, index) of the open spans, innermost last
+    order = sorted((start, -end, j) for j, (start, end) in enumerate(spans) if (start, end) not in skip)
+    for start, negative_end, j in order:
+        end = -negative_end
+        while stack and stack[-1][0] <= start:
             stack.pop()
-        if stack and spans[stack[-1]][1] < end:
-            out.append((j, stack[-1]))
+        if stack and stack[-1][0] < end:
+            out.append((j, stack[-1][1]))
             continue
-        stack.append(j)
+        stack.append((end, j))
     return out
 
 
@@ -291,40 +334,51 @@ def _check_layout(
     record: Record, bad: set[tuple[int, int]], tokens: TokenBoundaries, out: _Collector
 ) -> None:
     for name, code in (("sentences", "sentence-overlap"), ("zones", "zone-overlap")):
-        ordered = sorted(enumerate(getattr(record, name)), key=lambda p: (p[1].start, p[1].end))
-        for (_, a), (j, b) in pairwise(ordered):
-            if b.start < a.end:
+        items = getattr(record, name)
+        ordered = sorted((x.start, x.end, j) for j, x in enumerate(items))
+        for (_, a_end, k), (b_start, _, j) in pairwise(ordered):
+            if b_start < a_end:
+                a, b = items[k], items[j]
                 out.add(code, f"[{b.start}:{b.end}] {b.text!r} overlaps [{a.start}:{a.end}]", [name, j])
     sentences = sorted((s.start, s.end) for s in record.sentences)
     starts = [s for s, _ in sentences]
-
-    def inside_sentence(span: Span) -> bool:
-        k = bisect_right(starts, span.start) - 1
-        return k >= 0 and sentences[k][0] <= span.start and span.end <= sentences[k][1]
-
-    located: list[tuple[Path_, Span, str]] = [
-        (["mentions", i], m, "mention") for i, m in enumerate(record.mentions)
-    ]
-    located += [(["values", i], v, "value") for i, v in enumerate(record.values)]
-    located += [(["events", i, "trigger"], e.trigger, "trigger") for i, e in enumerate(record.events)]
-    for path, span, kind in located:
-        if (span.start, span.end) in bad:
-            continue
-        if not inside_sentence(span):
-            out.add(
-                "outside-sentence",
-                f"{kind} {span.text!r} at [{span.start}:{span.end}] is not inside one sentence",
-                path,
-            )
-        if kind != "value" and not (tokens.is_start(span.start) and tokens.is_end(span.end)):
-            out.add(
-                "token-boundary",
-                f"{kind} {span.text!r} at [{span.start}:{span.end}] does not start and end on token "
-                "boundaries",
-                path,
-            )
+    text = record.text
+    size = len(text)
+    is_start, is_end = tokens.is_start, tokens.is_end
+    for name, kind, spans in (
+        ("mentions", "mention", record.mentions),
+        ("values", "value", record.values),
+        ("events", "trigger", [e.trigger for e in record.events]),
+    ):
+        for i, span in enumerate(spans):
+            start, end = span.start, span.end
+            if (start, end) in bad:
+                continue
+            k = bisect_right(starts, start) - 1
+            if not (k >= 0 and sentences[k][0] <= start and end <= sentences[k][1]):
+                out.add(
+                    "outside-sentence",
+                    f"{kind} {span.text!r} at [{start}:{end}] is not inside one sentence",
+                    [name, i, "trigger"] if kind == "trigger" else [name, i],
+                )
+            if kind == "value":
+                continue
+            # whitespace on both sides decides most spans; the tokenizer decides the rest
+            starts_token = (
+                start < size and not text[start].isspace() and (start == 0 or text[start - 1].isspace())
+            ) or is_start(start)
+            ends_token = (
+                0 < end <= size and not text[end - 1].isspace() and (end == size or text[end].isspace())
+            ) or is_end(end)
+            if not (starts_token and ends_token):
+                out.add(
+                    "token-boundary",
+                    f"{kind} {span.text!r} at [{start}:{end}] does not start and end on token boundaries",
+                    [name, i, "trigger"] if kind == "trigger" else [name, i],
+                )
     mentions = record.mentions
-    for j, k in crossing_pairs([(m.start, m.end) for m in mentions], skip=bad):
+    keys = [(m.start, m.end) for m in mentions]
+    for j, k in crossing_pairs(keys, skip=bad):
         a, b = mentions[k], mentions[j]
         out.add(
             "crossing-mentions",
@@ -332,8 +386,10 @@ def _check_layout(
             f"[{a.start}:{a.end}]",
             ["mentions", j],
         )
+    if len(set(keys)) == len(keys):
+        return
     seen: dict[tuple[int, int], str] = {}
-    for i, mention in enumerate(record.mentions):
+    for i, mention in enumerate(mentions):
         key = (mention.start, mention.end)
         if key in seen:
             out.add(
@@ -510,13 +566,18 @@ class _Cover:
         return False
 
 
-def _occurrences(text: str, names: Sequence[str], tokens: TokenBoundaries) -> Iterator[tuple[str, int, int]]:
-    """Every (name, start, end) where a name stands in the text from a token start to a token end."""
+def _uncovered_occurrences(
+    text: str, names: Sequence[str], covered: AbstractSet[tuple[int, int]], tokens: TokenBoundaries
+) -> Iterator[tuple[str, int, int]]:
+    """Every (name, start, end) not in ``covered`` where a name stands in the text from a token
+    start to a token end."""
+    is_start, is_end = tokens.is_start, tokens.is_end
     for name in names:
+        size = len(name)
         position = text.find(name)
         while position != -1:
-            end = position + len(name)
-            if tokens.is_start(position) and tokens.is_end(end):
+            end = position + size
+            if (position, end) not in covered and is_start(position) and is_end(end):
                 yield name, position, end
             position = text.find(name, position + 1)
 
@@ -531,13 +592,15 @@ def _check_missed_mentions(record: Record, tokens: TokenBoundaries, out: _Collec
         return
     covered = {(m.start, m.end) for m in record.mentions}
     covered |= {(n.start, n.end) for n in record.non_mentions}
-    cover = _Cover(record)
-    sentences = sorted((s.start, s.end) for s in record.sentences)
-    starts = [s for s, _ in sentences]
+    cover: _Cover | None = None
+    sentences: list[tuple[int, int]] = []
+    starts: list[int] = []
     missed = []
-    for name, s, e in _occurrences(text, sorted(names), tokens):
-        if (s, e) in covered:
-            continue
+    for name, s, e in _uncovered_occurrences(text, sorted(names), covered, tokens):
+        if cover is None:  # built at the first occurrence that is not itself annotated
+            cover = _Cover(record)
+            sentences = sorted((s.start, s.end) for s in record.sentences)
+            starts = [s for s, _ in sentences]
         if cover.covers(names[name], s, e):
             continue  # part of a longer name of the same entity ("Adu" in "Kofi Adu")
         k = bisect_right(starts, s) - 1

@@ -25,6 +25,7 @@ from seccoop.check.diagnostics import (
 from seccoop.check.files import safe_target, unsafe_link
 from seccoop.check.schema import record_schema
 from seccoop.check.syntax import check_version, json_type, parse_json, short
+from seccoop.record.canonical import same_serialization
 from seccoop.record.io import read_regular
 from seccoop.record.models import SCHEMA_VERSION, Record
 
@@ -41,6 +42,9 @@ class LoadedRecord:
     path: Path
     record: Record
     locator: Locator
+    # True when the file is byte for byte what the serializer writes for ``record`` in the
+    # file's own layer order (known for free on the fast path; False means "not known")
+    as_written: bool = False
 
 
 @cache
@@ -164,7 +168,7 @@ def load_record_file(path: Path, display: str | None = None) -> tuple[LoadedReco
         return None, [finding("io-error", f"cannot read {file}: {exc.strerror or exc}", file=file)]
     fast = _fast_load(raw)
     if fast is not None:
-        return LoadedRecord(file, path, fast[1], Locator(fast[0])), []
+        return LoadedRecord(file, path, fast[1], Locator(fast[0]), fast[2]), []
     data, text, findings = parse_json(raw, file)
     if findings or text is None:
         return None, findings
@@ -228,10 +232,13 @@ def _leaf_size(cls: type[BaseModel]) -> int | None:
     return len(cls.model_fields) if all_required and not nested else None
 
 
-def _fast_load(raw: bytes) -> tuple[str, Record] | None:
-    """The record, when the models accept ``raw`` and it has no repeated key; else None.
+def _fast_load(raw: bytes) -> tuple[str, Record, bool] | None:
+    """The record, when the models accept ``raw`` and it has no repeated key; else None. The
+    flag says whether ``raw`` is exactly the serializer's output for the record.
 
-    Duplicate keys (which the models' parser would silently merge) are ruled out by counting:
+    Duplicate keys (which the models' parser would silently merge) are ruled out at once when
+    the file is exactly what the serializer writes for the record (it writes each key once);
+    otherwise by counting:
     the document has at least as many keys as the model has given fields, and at most as many
     as ``":`` occurrences; when the two counts agree there is no room for a repeated key.
     Anything else goes the slow way, which finds and explains the problem.
@@ -243,6 +250,8 @@ def _fast_load(raw: bytes) -> tuple[str, Record] | None:
         record = Record.model_validate_json(raw)
     except (UnicodeDecodeError, PydanticValidationError, RecursionError):
         return None
+    if same_serialization(record, raw):
+        return text, record, True
     if len(_KEY_END.findall(raw)) != _keys_in(record):
         return None
-    return text, record
+    return text, record, False

@@ -29,7 +29,7 @@ from seccoop.check.diagnostics import (
     finding,
     sort_key,
 )
-from seccoop.check.files import corpus_root, expand_paths
+from seccoop.check.files import clear_caches, corpus_root, expand_paths
 from seccoop.check.semantic import check_record, crossing_pairs
 from seccoop.check.structure import LoadedRecord, load_record_file
 from seccoop.record.models import Record
@@ -144,6 +144,7 @@ def validate_paths(paths: Sequence[Path], *, keep_records: bool = True, jobs: in
     ``keep_records=False`` streams: the report holds no records, and memory stays flat in the
     number of files. ``jobs`` worker processes check the files (1: in this process).
     """
+    clear_caches()
     files, findings = expand_paths(paths)
     loaded_records: list[LoadedRecord] = []
     entries: list[CorpusEntry] = []

@@ -12,15 +12,30 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from seccoop.record.models import Record, record_data
 
-__all__ = ["canonical_record", "canonical_text", "renumber_ids"]
+__all__ = [
+    "canonical_record",
+    "canonical_text",
+    "in_canonical_order",
+    "is_canonical",
+    "renumber_ids",
+    "same_serialization",
+]
 
 _ID_PARTS = re.compile(r"(\d+)")
+# pydantic's indented JSON writes an unset event cluster as `"cluster": null`; record_data
+# leaves the field out. `cluster` is the last field of an event and exists nowhere else, and a
+# newline inside a JSON string is always escaped, so this text occurs only as that field.
+# Events are objects in the record's "events" array, so their fields are indented by six spaces.
+_NULL_CLUSTER = b',\n      "cluster": null\n'
 
 
+@lru_cache(maxsize=4096)  # ids repeat from record to record (e1, m12, ev3)
 def _id_key(identifier: str) -> tuple[Any, ...]:
     """Natural order of ids: e2 before e10."""
     return tuple(int(part) if part.isdigit() else part for part in _ID_PARTS.split(identifier))
@@ -54,6 +69,69 @@ def canonical_text(record: Record) -> str:
     """The canonical file text of a record (what ``dump_record(canonical_record(record))`` gives,
     without validating the model again: the validator runs this on every clean record)."""
     return json.dumps(_sorted_layers(record_data(record)), ensure_ascii=False, indent=2) + "\n"
+
+
+def _fast_text(record: Record) -> bytes:
+    """The record's file bytes in its current layer order, written by pydantic-core (compiled).
+
+    Equal to ``dump_record(record).encode()``: the same key order, indent, separators and
+    escapes (``json.dumps`` with ``ensure_ascii=False`` and pydantic-core escape exactly the
+    quote, the backslash and the control characters, the same way), and records hold no floats.
+    A property test keeps the two equal.
+    """
+    return record.__pydantic_serializer__.to_json(record, indent=2).replace(_NULL_CLUSTER, b"\n") + b"\n"
+
+
+def _ordered(items: Sequence[Any], cheap: list[Any], full: Callable[[Any], Any]) -> bool:
+    """Whether ``items`` are non-decreasing by ``full``, given ``cheap``, the list of a prefix of
+    each item's full key: sorting an ordered list is one linear pass in C, and the full keys are
+    built only where two cheap keys tie."""
+    if cheap != sorted(cheap):
+        return False
+    if len(set(cheap)) == len(cheap):
+        return True
+    keys = [full(item) for item in items]
+    return keys == sorted(keys)
+
+
+def _model_span_key(item: Any) -> tuple[Any, ...]:
+    return (item.start, -item.end, _id_key(str(getattr(item, "id", ""))), item.text)
+
+
+def in_canonical_order(record: Record) -> bool:
+    """Whether every layer of ``record`` is already in the order :func:`canonical_text` sorts to.
+
+    (Sorting is stable, so a layer in order is left exactly as it is.)
+    """
+    for layer in (record.zones, record.sentences, record.mentions, record.non_mentions, record.values):
+        if not _ordered(layer, [(x.start, -x.end) for x in layer], _model_span_key):
+            return False
+    if not _ordered(record.entities, [0] * len(record.entities), lambda e: _id_key(e.id)):
+        return False
+    triggers = [(e.trigger.start, -e.trigger.end) for e in record.events]
+    if not _ordered(record.events, triggers, lambda e: (e.trigger.start, -e.trigger.end, _id_key(e.id))):
+        return False
+    firsts = [(q.content[0].start, -q.content[0].end) for q in record.quotes]
+    if not _ordered(record.quotes, firsts, lambda q: (q.content[0].start, -q.content[0].end, _id_key(q.id))):
+        return False
+    return all(
+        _ordered(q.content, [(x.start, -x.end) for x in q.content], _model_span_key) for q in record.quotes
+    )
+
+
+def is_canonical(record: Record, raw: bytes) -> bool:
+    """Whether ``raw`` is exactly the canonical file of ``record`` (``canonical_text(record)``),
+    decided without the pure-Python JSON encoder: the layers are in order and the compiled
+    serializer writes the same bytes."""
+    return in_canonical_order(record) and _fast_text(record) == raw
+
+
+def same_serialization(record: Record, raw: bytes) -> bool:
+    """Whether ``raw`` is exactly what ``dump_record(record)`` writes (in the file's own order).
+
+    Such a file has no repeated key: the serializer writes each field once.
+    """
+    return _fast_text(record) == raw
 
 
 def renumber_ids(record: Record) -> Record:
