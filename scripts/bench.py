@@ -460,6 +460,49 @@ def plans(lines: list[str]) -> list[str]:
     return [PLANS_HEADING, "", *out, ""] if out else []
 
 
+def _sections(lines: list[str]) -> tuple[list[str], dict[str, list[str]]]:
+    """The lines before the first ``## `` heading, and each section's lines by its heading."""
+    head: list[str] = []
+    sections: dict[str, list[str]] = {}
+    current: list[str] = head
+    for line in lines:
+        if line.startswith("## "):
+            current = sections.setdefault(line, [])
+        current.append(line)
+    return head, sections
+
+
+def _dated(lines: list[str], when: str) -> list[str]:
+    """Each measured section says when it was measured (sections of several runs can be mixed)."""
+    out: list[str] = []
+    for line in lines:
+        out.append(line)
+        if line.startswith("## ") and line not in (FUZZ_HEADING, PLANS_HEADING):
+            out += ["", f"Measured {when}."]
+    return out
+
+
+def splice_sections(old: list[str], new: list[str]) -> list[str]:
+    """``old`` with the sections that ``new`` measured replaced (``--only``): the header of the
+    new run, then every section in the old order, new ones last; the closing sections (fuzzing,
+    gaps and plans) are dropped here and written again by the caller."""
+    _, old_sections = _sections(old)
+    head, new_sections = _sections(new)
+    whole_run = [line for line in new if line.startswith("Whole run:")]
+    merged = {**old_sections, **new_sections}
+    out = [line for line in head if not line.startswith("Whole run:")]
+    out += [
+        "Sections not measured by the latest run (`--only`) are kept from earlier runs; each section "
+        "says when it was measured.",
+        "",
+    ]
+    for heading, body in merged.items():
+        if heading in (FUZZ_HEADING, PLANS_HEADING) or heading.startswith("## How this file was made"):
+            continue
+        out += [line for line in body if not line.startswith("Whole run:")]
+    return out + whole_run + [""]
+
+
 def versions() -> str:
     names = ["pydantic", "pydantic-core", "jsonschema", "datasets", "pyarrow", "seqeval", "nervaluate"]
     found = []
@@ -506,6 +549,7 @@ def main(argv: list[str] | None = None) -> int:
     big = [0.5, 1.0, 2.0] if args.quick else [1.0, 5.0, 20.0]
     ner_sentences = 10_000 if args.quick else 100_000
     started = time.perf_counter()
+    run_started = dt.datetime.now(dt.UTC)
     report = Report([])
     load = os.getloadavg()
     report.add(
@@ -515,7 +559,7 @@ def main(argv: list[str] | None = None) -> int:
         + (" --quick" if args.quick else "")
         + "; do not edit by hand.",
         "",
-        f"- date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
+        f"- date: {run_started:%Y-%m-%d %H:%M} UTC",
         f"- machine: {platform.machine()}, {os.cpu_count()} CPU(s), "
         f"{platform.system()} {platform.release()}; "
         f"load average at start {load[0]:.1f} (the machine is shared: other processes were using the cores, "
@@ -544,10 +588,13 @@ def main(argv: list[str] | None = None) -> int:
         if "big" in only:
             bench_big(report, big, tmp)
     report.add(f"Whole run: {time.perf_counter() - started:.0f} s wall.", "")
+    lines = _dated(report.lines, f"{run_started:%Y-%m-%d %H:%M} UTC")
+    if args.only and args.out.exists():
+        lines = splice_sections(args.out.read_text(encoding="utf-8").split("\n"), lines)
     if args.fuzz_summary is not None:
-        report.add(*fuzz_section(args.fuzz_summary))
-    report.add(*plans(report.lines))
-    args.out.write_text("\n".join(report.lines), encoding="utf-8")
+        lines += fuzz_section(args.fuzz_summary)
+    lines += plans(lines)
+    args.out.write_text("\n".join(lines), encoding="utf-8")
     print(f"wrote {args.out}")
     return 0
 

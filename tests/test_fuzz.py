@@ -45,3 +45,29 @@ def test_synthetic_corpora_are_deterministic_and_valid(tmp_path: Path) -> None:
     report = validate_paths([first])
     assert report.findings == ()
     assert report.files == len(files) == articles
+
+
+def test_a_partial_benchmark_run_replaces_only_the_sections_it_measured() -> None:
+    bench = _load("bench")
+    old = [
+        "# Benchmarks",
+        "- date: old",
+        "",
+        "## Start-up",
+        "",
+        "old start",
+        "",
+        "## NER scoring",
+        "old ner",
+        "",
+    ]
+    old += [bench.FUZZ_HEADING, "fuzz", bench.PLANS_HEADING, "- plan"]
+    new = bench._dated(
+        ["# Benchmarks", "- date: new", "", "## NER scoring", "new ner", ""], "2026-11-30 20:00 UTC"
+    )
+    merged = bench.splice_sections(old, new)
+    text = "\n".join(merged)
+    assert "- date: new" in text and "- date: old" not in text
+    assert "old start" in text and "new ner" in text and "old ner" not in text
+    assert text.index("## Start-up") < text.index("## NER scoring")  # the old order is kept
+    assert "Measured 2026-11-30 20:00 UTC." in text and "fuzz" not in text and "- plan" not in text
