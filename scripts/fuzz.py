@@ -27,7 +27,7 @@ import time
 import traceback
 import tracemalloc
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -465,33 +465,61 @@ def _run_one(name: str, argv: list[str], allowed: frozenset[int]) -> Outcome:
     return Outcome(name, argv, code, seconds, peak, problem)
 
 
+def _run_chunk(task: tuple[list[tuple[int, float]], bool]) -> list[Outcome]:
+    """Run the examples (index, seed) in a scratch corpus of this process's own."""
+    items, memory = task
+    names = sorted(MUTATORS)
+    outcomes = []
+    if memory:
+        tracemalloc.start()
+    with tempfile.TemporaryDirectory(prefix="seccoop-fuzz-") as tmp:
+        scratch = Scratch(Path(tmp))
+        for n, example_seed in items:
+            name = names[n % len(names)]
+            argv, allowed = MUTATORS[name](random.Random(example_seed), scratch)
+            outcomes.append(_run_one(name, argv, allowed))
+            for extra in scratch.articles.glob("fuzz-*"):
+                extra.unlink()
+    tracemalloc.stop()
+    return outcomes
+
+
 def fuzz(
     examples: int,
     seed: int = 0,
     on_progress: Callable[[int], None] | None = None,
     *,
     memory: bool = True,
+    jobs: int = 1,
 ) -> Summary:
-    """Run ``examples`` mutated inputs, deterministic in ``seed``.
+    """Run ``examples`` mutated inputs, deterministic in ``seed`` (whatever ``jobs`` is: the
+    inputs are drawn here, and each worker process runs a share of them in its own scratch
+    corpus).
 
     ``memory`` measures each input's peak of Python allocations (tracemalloc, about 2x slower).
     """
     rng = random.Random(seed)
+    items = [(n, rng.random()) for n in range(examples)]
     summary = Summary()
-    names = sorted(MUTATORS)
-    if memory:
-        tracemalloc.start()
-    with tempfile.TemporaryDirectory(prefix="seccoop-fuzz-") as tmp:
-        scratch = Scratch(Path(tmp))
-        for n in range(examples):
-            name = names[n % len(names)]
-            argv, allowed = MUTATORS[name](random.Random(rng.random()), scratch)
-            summary.outcomes.append(_run_one(name, argv, allowed))
-            for extra in scratch.articles.glob("fuzz-*"):
-                extra.unlink()
+    batch = 100
+    chunks = [(items[i : i + batch], memory) for i in range(0, len(items), batch)]
+    done = 0
+    if jobs <= 1:
+        results: Iterator[list[Outcome]] = map(_run_chunk, chunks)
+        for outcomes in results:
+            summary.outcomes.extend(outcomes)
+            done += len(outcomes)
             if on_progress is not None:
-                on_progress(n + 1)
-    tracemalloc.stop()
+                on_progress(done)
+        return summary
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for outcomes in pool.map(_run_chunk, chunks):
+            summary.outcomes.extend(outcomes)
+            done += len(outcomes)
+            if on_progress is not None:
+                on_progress(done)
     return summary
 
 
@@ -504,19 +532,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-seconds", type=float, default=10.0)
     parser.add_argument("--max-mib", type=float, default=2048.0)
     parser.add_argument("--no-memory", action="store_true", help="do not trace memory (faster)")
+    parser.add_argument("--jobs", type=int, default=1, help="worker processes (same inputs, same report)")
     args = parser.parse_args(argv)
     start = time.perf_counter()
 
     def progress(done: int) -> None:
-        if done % 500 == 0:
+        if done % 500 == 0 or done == args.examples:
             print(f"... {done} examples, {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
 
-    summary = fuzz(args.examples, args.seed, progress, memory=not args.no_memory)
+    summary = fuzz(args.examples, args.seed, progress, memory=not args.no_memory, jobs=args.jobs)
     for line in summary.lines(args.max_seconds, args.max_mib):
         print(line)
     import resource
 
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss = (
+        max(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+        )
+        / 1024
+    )
     # the whole run's peak bounds every input's: under the bound here means under it for each
     print(f"peak RSS of the whole run: {rss:,.0f} MiB")
     print(f"wall time: {time.perf_counter() - start:.1f} s")
