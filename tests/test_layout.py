@@ -125,3 +125,51 @@ def test_the_validator_imports_no_higher_stage_and_no_heavy_library() -> None:
     modules = set(loaded.stdout.split())
     assert "seccoop.check.validate" in modules
     assert not {m for m in modules if m.startswith(("datasets", "pyarrow", "seccoop.bench", "seccoop.hub"))}
+
+
+# Modules only a rejected record needs: the JSON Schema (its generation and jsonschema), the strict
+# re-parse, and difflib. A clean file must not pay for them at start-up.
+_ERROR_PATH_ONLY = {"jsonschema", "seccoop.check.schema", "seccoop.record.strictjson", "difflib"}
+_FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _modules_after(*argv: str) -> tuple[int, set[str]]:
+    """The exit code of ``seccoop ARGV`` in a fresh interpreter and the modules it had loaded."""
+    code = (
+        "import sys\n"
+        "from seccoop.cli import main\n"
+        "try:\n"
+        "    code = main(sys.argv[1:])\n"
+        "except SystemExit as exc:  # --version and --help exit from argparse\n"
+        "    code = exc.code\n"
+        "print('\\n'.join(sorted(sys.modules)))\n"
+        "sys.exit(code)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, check=False)
+    return run.returncode, {m for m in run.stdout.splitlines() if m}
+
+
+def _top(modules: set[str], names: set[str]) -> set[str]:
+    return {n for n in names if n in modules or any(m.startswith(n + ".") for m in modules)}
+
+
+def test_validating_a_clean_record_leaves_the_error_path_unimported() -> None:
+    code, modules = _modules_after("validate", str(_FIXTURES / "valid"))
+    assert code == 0
+    assert "seccoop.check.validate" in modules
+    assert _top(modules, _ERROR_PATH_ONLY) == set()
+
+
+def test_a_rejected_record_imports_what_explains_it() -> None:
+    # the other side of the test above: the lazy modules are the ones the error path uses
+    code, modules = _modules_after("validate", str(_FIXTURES / "invalid" / "wrong-type.json"))
+    assert code == 1
+    assert {"jsonschema", "seccoop.check.schema", "seccoop.record.strictjson"} <= modules
+
+
+def test_version_and_help_import_neither_pydantic_nor_the_validator() -> None:
+    for argv in (["--version"], ["--help"], ["validate", "--help"]):
+        code, modules = _modules_after(*argv)
+        assert code == 0
+        assert "seccoop.cli" in modules
+        assert _top(modules, {"pydantic", "seccoop.record", "seccoop.check", "importlib.metadata"}) == set()

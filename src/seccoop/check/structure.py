@@ -23,7 +23,6 @@ from seccoop.check.diagnostics import (
     pointer_of,
 )
 from seccoop.check.files import safe_target, unsafe_link
-from seccoop.check.schema import record_schema
 from seccoop.check.syntax import check_version, json_type, parse_json, short
 from seccoop.record.canonical import same_serialization
 from seccoop.record.io import read_regular
@@ -50,6 +49,7 @@ class LoadedRecord:
 @cache
 def _schema_validator() -> jsonschema.protocols.Validator:
     # imported here: jsonschema and the schema generation cost a clean run nothing
+    from seccoop.check.schema import record_schema
     from seccoop.record.strictjson import schema_validator
 
     return schema_validator(record_schema())

@@ -14,7 +14,6 @@ from seccoop.check.diagnostics import (
     finding,
 )
 from seccoop.record.models import SCHEMA_VERSION
-from seccoop.record.strictjson import DuplicateKeyError, loads
 
 
 def short(value: Any, limit: int = 60) -> str:
@@ -43,6 +42,9 @@ def json_type(value: Any) -> str:
 
 def parse_json(raw: bytes, file: str) -> tuple[Any, str | None, list[Finding]]:
     """Decode and parse; return (data, text, findings)."""
+    # imported here: only a file the fast path rejects is parsed again, strictly
+    from seccoop.record.strictjson import DuplicateKeyError, loads
+
     if raw.startswith(b"\xef\xbb\xbf"):
         return (
             None,

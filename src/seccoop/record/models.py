@@ -5,9 +5,13 @@ span repeats its surface, so that ``text[start:end] == span.text`` can be checke
 Every closed vocabulary comes from the ontology data file. Types are strict (no coercion of
 ``"12"`` to ``12``) and unknown fields are rejected. The JSON Schemas in ``schemas/`` are
 generated from these classes.
-"""
 
-from __future__ import annotations
+How the classes are built is tuned for start-up (``seccoop validate`` of one file): the module
+has no ``from __future__ import annotations``, so pydantic gets the annotations as objects instead
+of strings to evaluate, and every model defers its build (``defer_build``): the validator of
+:class:`Record`, which holds every other model, is built once, on its first use, instead of one
+validator and serializer per class at import.
+"""
 
 import datetime as _dt
 import json
@@ -110,7 +114,8 @@ SchemaVersion = Annotated[Literal[1], BeforeValidator(_not_bool)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    # defer_build: built on first use (validation, dump or JSON Schema), same behaviour and schema
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, defer_build=True)
 
 
 class Span(_Model):
