@@ -293,6 +293,8 @@ class _ArticleIndex:
     gold_names: tuple[Name, ...]
     """Sorted."""
     gold_chunks: frozenset[_Chunk]
+    projections: dict[Span, _Projection]
+    """Where each gold name's (start, end) lands in IOB2 (see :func:`_outermost_chunks`)."""
 
 
 _INDEX: OrderedDict[int, _ArticleIndex] = OrderedDict()
@@ -313,8 +315,11 @@ def article_index(record: Record) -> _ArticleIndex:
         all(a[1] <= b[0] for a, b in pairwise(sentences)),
         tuple(sorted(_gold_names(record))),
         frozenset(),
+        {},
     )
-    index = replace(partial, gold_chunks=frozenset(_outermost_chunks(partial, partial.gold_names)))
+    projections: dict[Span, _Projection] = {}
+    chunks = frozenset(_outermost_chunks(partial, partial.gold_names, projections))
+    index = replace(partial, gold_chunks=chunks, projections=projections)
     _INDEX[id(record)] = index
     if len(_INDEX) > _INDEX_SIZE:
         _INDEX.popitem(last=False)
@@ -326,7 +331,46 @@ def clear_token_cache() -> None:
     _INDEX.clear()
 
 
-def _outermost_chunks(index: _ArticleIndex, names: Iterable[Name]) -> set[_Chunk]:
+_Projection = tuple[tuple[int, int, int], ...]
+"""Where a name lands in IOB2: (sentence, first token start, -(last token end)) per sentence."""
+
+
+def _project(index: _ArticleIndex, s: int, e: int) -> _Projection:
+    """The tokens of each sentence that the name ``[s, e)`` shares a character with."""
+    text = index.record.text
+    sentences = index.sentences
+    if index.disjoint:
+        k = bisect_right(index.sentence_starts, s) - 1
+        if k >= 0:
+            s0, s1 = sentences[k]
+            # The usual name: cut at token boundaries inside one sentence, whitespace around it.
+            if (
+                s < e <= s1
+                and (
+                    ((s == s0 or text[s - 1].isspace()) and not text[s].isspace())
+                    or starts_token(text, s, s0, s1)
+                )
+                and (
+                    ((e == s1 or text[e].isspace()) and not text[e - 1].isspace())
+                    or ends_token(text, e, s0, s1)
+                )
+            ):
+                return ((k, s, -e),)
+    # Not on token boundaries, or across sentences: every token sharing a character counts.
+    out = []
+    k = bisect_left(index.sentence_starts, e) - 1
+    while k >= 0 and sentences[k][1] > s:
+        s0, s1 = sentences[k]
+        spans = tokens_over(text, s, e, s0, s1)
+        if spans:
+            out.append((k, spans[0][0], -spans[-1][1]))
+        k -= 1
+    return tuple(out)
+
+
+def _outermost_chunks(
+    index: _ArticleIndex, names: Iterable[Name], memo: dict[Span, _Projection] | None = None
+) -> set[_Chunk]:
     """The IOB2 chunks of the outermost ``names``, as :func:`iob2_sentences` would tag them and
     :func:`_chunks` read them back, without building the tags or tokenizing whole sentences.
 
@@ -334,27 +378,21 @@ def _outermost_chunks(index: _ArticleIndex, names: Iterable[Name]) -> set[_Chunk
     checked around its two ends (:func:`seccoop.record.tokens.starts_token`). Any other name is
     projected onto the tokens it shares a character with in each sentence it overlaps
     (:func:`seccoop.record.tokens.tokens_over`). Either way only the text around the names is
-    tokenized, as the sentence alone would be.
+    tokenized, as the sentence alone would be. ``memo`` keeps the projection of each (start,
+    end) (the gold names' are kept with the article: most predicted names are among them).
     """
-    text = index.record.text
-    sentences, sentence_starts = index.sentences, index.sentence_starts
+    if memo is None:
+        memo = {}
+    known = index.projections
     projected: list[tuple[int, int, int, str]] = []  # sentence, first token start, -last token end, type
     for s, e, label in names:
-        if index.disjoint:
-            k = bisect_right(sentence_starts, s) - 1
-            if k >= 0:
-                s0, s1 = sentences[k]
-                if s < e <= s1 and starts_token(text, s, s0, s1) and ends_token(text, e, s0, s1):
-                    projected.append((k, s, -e, label))
-                    continue
-        # Not on token boundaries, or across sentences: every token sharing a character counts.
-        k = bisect_left(sentence_starts, e) - 1
-        while k >= 0 and sentences[k][1] > s:
-            s0, s1 = sentences[k]
-            spans = tokens_over(text, s, e, s0, s1)
-            if spans:
-                projected.append((k, spans[0][0], -spans[-1][1], label))
-            k -= 1
+        where = known.get((s, e))
+        if where is None:
+            where = memo.get((s, e))
+            if where is None:
+                where = memo[s, e] = _project(index, s, e)
+        for k, first, neg_last in where:
+            projected.append((k, first, neg_last, label))
     projected.sort()
     out: set[_Chunk] = set()
     sentence, reach = -1, -1
