@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cache
@@ -724,6 +724,9 @@ class PredictionsReport:
     lines: int
     skipped: tuple[str, ...] = ()
     """Ids of lines left out because their article is not in the gold (``ignore_extra``)."""
+    aligned: tuple[AlignedPrediction, ...] = ()
+    """Each of ``predictions`` aligned to its article's text (all layers), as validation found
+    it: the scorer reuses them instead of aligning again."""
 
     @property
     def exit_code(self) -> int:
@@ -829,7 +832,7 @@ def _offset_findings(
 
 def _check_line(
     raw: str, n: int, file: str, gold: Mapping[str, str], seen: dict[str, int], skipped: list[str] | None
-) -> tuple[ArticlePrediction | None, list[Finding]]:
+) -> tuple[tuple[ArticlePrediction, AlignedPrediction] | None, list[Finding]]:
     try:
         data = loads(raw)
     except DuplicateKeyError as exc:
@@ -844,15 +847,18 @@ def _check_line(
         return None, [finding("json-syntax", message, file=file, line=n)]
     locator = Locator(raw)
     try:
-        errors = list(_validator().iter_errors(data))
-    except RecursionError:
-        return None, [finding("constraint-violation", "the JSON is nested too deeply", file=file, line=n)]
-    if errors:
-        # One `required` error per missing field all say the same thing: keep each finding once.
-        return None, list(dict.fromkeys(_schema_finding(e, file, n, locator) for e in errors))
-    try:
+        # The models are the fast path; the published schema runs only to explain a rejection.
         prediction = ArticlePrediction.model_validate(data)
-    except PydanticValidationError as exc:
+    except (PydanticValidationError, RecursionError) as exc:
+        try:
+            errors = list(_validator().iter_errors(data))
+        except RecursionError:
+            return None, [finding("constraint-violation", "the JSON is nested too deeply", file=file, line=n)]
+        if errors:
+            # One `required` error per missing field all say the same thing: keep each finding once.
+            return None, list(dict.fromkeys(_schema_finding(e, file, n, locator) for e in errors))
+        if not isinstance(exc, PydanticValidationError):
+            return None, [finding("constraint-violation", "the JSON is nested too deeply", file=file, line=n)]
         out = []
         for err in exc.errors():
             path = [p for p in err["loc"] if isinstance(p, str | int)]
@@ -886,7 +892,8 @@ def _check_line(
     seen[prediction.id] = n
     text = gold[prediction.id]
     findings = _offset_findings(prediction, text, file, n, locator)
-    for pointer in align_prediction(prediction, text).unaligned:
+    aligned = align_prediction(prediction, text)
+    for pointer in aligned.unaligned:
         surface = _surface_at(prediction, pointer)
         _, column = locator.locate([int(p) if p.isdigit() else p for p in pointer.split("/")[1:]])
         findings.append(
@@ -899,7 +906,7 @@ def _check_line(
                 column=column,
             )
         )
-    return prediction, findings
+    return (prediction, aligned), findings
 
 
 def _surface_at(prediction: ArticlePrediction, pointer: str) -> str:
@@ -945,28 +952,29 @@ def validate_predictions(
         return PredictionsReport((finding("encoding-error", message, file=file, line=at_line),), (), 0)
     findings: list[Finding] = []
     loaded: list[ArticlePrediction] = []
+    aligned: list[AlignedPrediction] = []
     seen: dict[str, int] = {}
     skipped: list[str] | None = [] if ignore_extra else None
-    lines = content.split("\n")
-    count = sum(1 for line in lines if line.strip())
-    if not count:
-        message = "the file holds no prediction line; expected one JSON object per article"
-        return PredictionsReport((finding("empty-predictions", message, file=file),), (), 0)
-    total, errors, stopped = 0, 0, 0
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
+    total, errors, stopped, count = 0, 0, 0, 0
+    for n, offset, line in _lines(content):
         if errors >= MAX_FINDINGS_PER_FILE:
-            # the run fails whatever follows: stop rather than validate and collect the rest
+            # the run fails whatever follows: stop rather than validate and collect the rest, and
+            # count the lines left without splitting them out
             stopped = n
+            count += sum(1 for _ in _NONBLANK.finditer(content, offset))
             break
-        prediction, line_findings = _check_line(line.rstrip("\r"), n, file, texts, seen, skipped)
+        count += 1
+        checked, line_findings = _check_line(line.rstrip("\r"), n, file, texts, seen, skipped)
         total += len(line_findings)
         findings.extend(line_findings[: max(0, MAX_FINDINGS_PER_FILE - len(findings))])
         line_errors = sum(1 for f in line_findings if f.severity == "error")
         errors += line_errors
-        if prediction is not None and not line_errors:
-            loaded.append(prediction)
+        if checked is not None and not line_errors:
+            loaded.append(checked[0])
+            aligned.append(checked[1])
+    if not count:
+        message = "the file holds no prediction line; expected one JSON object per article"
+        return PredictionsReport((finding("empty-predictions", message, file=file),), (), 0)
     findings.sort(key=sort_key)
     if not stopped and not errors:
         # After the line findings: a missing article is a consequence, never the headline.
@@ -982,4 +990,20 @@ def validate_predictions(
             else f"{total} findings; only the first {len(findings)} are listed"
         )
         findings.append(finding("findings-truncated", message, file=file))
-    return PredictionsReport(tuple(findings), tuple(loaded), count, tuple(skipped or ()))
+    return PredictionsReport(tuple(findings), tuple(loaded), count, tuple(skipped or ()), tuple(aligned))
+
+
+_NONBLANK = re.compile(r"^[^\S\n]*\S", re.MULTILINE)
+"""The start of a line (split at "\n") that is not blank (``str.strip`` leaves something)."""
+
+
+def _lines(content: str) -> Iterator[tuple[int, int, str]]:
+    """The non-blank lines of ``content`` (split at "\n"), one at a time: line number, offset of
+    the line's start, line. A file of a million lines is never held as a list of lines."""
+    n, counted = 1, 0
+    for match in _NONBLANK.finditer(content):
+        start = match.start()  # the pattern is anchored at the start of a line
+        n += content.count("\n", counted, start)
+        counted = start
+        end = content.find("\n", start)
+        yield n, start, content[start:] if end < 0 else content[start:end]

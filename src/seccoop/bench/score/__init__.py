@@ -64,6 +64,7 @@ from seccoop.bench.predictions import (
     ArticlePrediction,
     EventPrediction,
     MentionPrediction,
+    PredictionsReport,
     QuotePrediction,
     SpanPrediction,
     ValuePrediction,
@@ -384,7 +385,7 @@ def score_files(
         return ScoreRun(checked.findings, None, checked.exit_code, checked.skipped)
     if plover:
         records = [plover_gold(r) for r in records]
-    aligned = align_all(records, list(checked.predictions))
+    aligned = _reuse_aligned(records, checked)
     report = score_aligned(records, aligned, task, plover=plover)
     if resamples > 0:
         intervals = bootstrap_intervals(
@@ -399,6 +400,13 @@ def score_files(
 
 
 _ERROR_LAYERS = {"names": "ner", "values": "values", "triggers": "events"}
+
+
+def _reuse_aligned(records: Sequence[Record], checked: PredictionsReport) -> list[AlignedPrediction]:
+    """The alignments validation made, one per record (an empty one for an article without a
+    line): alignment depends only on the article's text, which a PLOVER view keeps."""
+    by_id = {a.id: a for a in checked.aligned}
+    return [by_id.get(r.id) or _empty(r.id) for r in records]
 
 
 @dataclass(frozen=True)
@@ -436,7 +444,7 @@ def compare_files(
     worst = max(c.exit_code for c in checked)
     if worst:
         return CompareRun(findings, None, worst, skipped)
-    a, b = (align_all(records, list(c.predictions)) for c in checked)
+    a, b = (_reuse_aligned(records, c) for c in checked)
     comparison = compare_aligned(
         records,
         a,
