@@ -127,6 +127,8 @@ def ends_token(text: str, offset: int, lo: int = 0, hi: int | None = None) -> bo
             return False
         if not at.isalnum() and at != ".":
             return True  # [^\W_]+ stops before a mark; only abbreviations take a "."
+        if at == "." and offset - 2 >= lo and text[offset - 2].isalpha():
+            return True  # two letters in a row are no abbreviation: a word, then its full stop
     left, right = _stretch(text, offset - 1, offset, lo, stop)
     return any(m.end() == offset for m in _TOKEN.finditer(text, left, right))
 

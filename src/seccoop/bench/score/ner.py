@@ -295,6 +295,9 @@ class _ArticleIndex:
     gold_chunks: frozenset[_Chunk]
     projections: dict[Span, _Projection]
     """Where each gold name's (start, end) lands in IOB2 (see :func:`_outermost_chunks`)."""
+    simple: bool = False
+    """Each gold name lands in one sentence and is kept as its own chunk (none nested, crossing
+    or repeated): then any subset of the gold names is its own chunks too."""
 
 
 _INDEX: OrderedDict[int, _ArticleIndex] = OrderedDict()
@@ -319,7 +322,8 @@ def article_index(record: Record) -> _ArticleIndex:
     )
     projections: dict[Span, _Projection] = {}
     chunks = frozenset(_outermost_chunks(partial, partial.gold_names, projections))
-    index = replace(partial, gold_chunks=chunks, projections=projections)
+    simple = len(chunks) == len(partial.gold_names) and all(len(p) == 1 for p in projections.values())
+    index = replace(partial, gold_chunks=chunks, projections=projections, simple=simple)
     _INDEX[id(record)] = index
     if len(_INDEX) > _INDEX_SIZE:
         _INDEX.popitem(last=False)
@@ -384,12 +388,26 @@ def _outermost_chunks(
     if memo is None:
         memo = {}
     known = index.projections
+    text, sentences, sentence_starts = index.record.text, index.sentences, index.sentence_starts
     projected: list[tuple[int, int, int, str]] = []  # sentence, first token start, -last token end, type
     for s, e, label in names:
         where = known.get((s, e))
         if where is None:
             where = memo.get((s, e))
             if where is None:
+                if index.disjoint and (k := bisect_right(sentence_starts, s) - 1) >= 0:
+                    # _project's usual case, inlined: one sentence, whitespace or its ends around
+                    s0, s1 = sentences[k]
+                    if (
+                        s < e <= s1
+                        and (s == s0 or text[s - 1].isspace())
+                        and (e == s1 or text[e].isspace())
+                        and not text[s].isspace()
+                        and not text[e - 1].isspace()
+                    ):
+                        memo[s, e] = ((k, s, -e),)
+                        projected.append((k, s, -e, label))
+                        continue
                 where = memo[s, e] = _project(index, s, e)
         for k, first, neg_last in where:
             projected.append((k, first, neg_last, label))
@@ -424,6 +442,11 @@ def _conll(records: Sequence[Record], preds: Sequence[list[Name]], lost: Sequenc
         gold.update(map(itemgetter(0), index.gold_chunks))
         predicted.update(map(itemgetter(0), mine))
         correct.update(map(itemgetter(0), mine & index.gold_chunks))
+    return _conll_of(correct, predicted, gold)
+
+
+def _conll_of(correct: Counter[str], predicted: Counter[str], gold: Counter[str]) -> ConllScore:
+    """The CoNLL scores of chunk counts by type."""
     types = sorted(set(gold) | set(predicted), key=_type_order)
     per_type = {t: Score.of(correct[t], predicted[t], gold[t]) for t in types}
     micro = Score.of(sum(correct.values()), sum(predicted.values()), sum(gold.values()))
@@ -443,17 +466,28 @@ def _score_ner(records: Sequence[Record], aligned: Sequence[AlignedPrediction]) 
     # Types of correct, missed and spurious names of the documents paired without any overlap:
     # the same in every mode (see _paired_alike), so counted once.
     alike: tuple[Counter[str], Counter[str], Counter[str]] = (Counter(), Counter(), Counter())
-    preds: list[list[Name]] = []
-    all_lost: list[str] = []
+    correct: Counter[str] = Counter()  # CoNLL chunks
+    predicted: Counter[str] = Counter()
+    gold_chunks: Counter[str] = Counter()
     for record, pred in zip(records, aligned, strict=True):
         names, lost = _predicted_names(pred)
-        names.sort()
-        gold = article_index(record).gold_names
-        if not _paired_alike(gold, names, alike):
+        index = article_index(record)
+        gold = index.gold_names
+        paired = _paired_alike(gold, names, alike)
+        if not paired:
+            names.sort()
             _add_document(gold, names, micro, by_type)
         alike[2].update(lost)  # unaligned names are spurious, of their type, in every mode
-        preds.append(names)
-        all_lost += lost
+        predicted.update(lost)  # and predicted chunks that match nothing
+        gold_chunks.update(map(itemgetter(0), index.gold_chunks))
+        if paired == _SUBSET and index.simple:
+            # Gold names that are each their own chunk, none dropped: so are any of them.
+            predicted.update(map(_TYPE, names))
+            correct.update(map(_TYPE, names))
+        else:
+            mine = _outermost_chunks(index, names)
+            predicted.update(map(itemgetter(0), mine))
+            correct.update(map(itemgetter(0), mine & index.gold_chunks))
     for mode in NER_MODES:
         for field, types in zip((0, 3, 4), alike, strict=True):
             micro[mode][field] += sum(types.values())
@@ -461,16 +495,20 @@ def _score_ner(records: Sequence[Record], aligned: Sequence[AlignedPrediction]) 
                 by_type[mode][t][field] += n
     order = sorted(by_type["strict"], key=_type_order)
     modes = {mode: _mode_of(micro[mode], {t: by_type[mode][t] for t in order}, mode) for mode in NER_MODES}
-    return NerScores(modes, _conll(records, preds, all_lost))
+    return NerScores(modes, _conll_of(correct, predicted, gold_chunks))
 
 
 _BOUNDS = itemgetter(0, 1)
 _TYPE = itemgetter(2)
 
 
+_SUBSET = 2
+""":func:`_paired_alike`'s answer when, besides, every prediction is a gold name."""
+
+
 def _paired_alike(
     gold: Sequence[Name], pred: Sequence[Name], alike: tuple[Counter[str], Counter[str], Counter[str]]
-) -> bool:
+) -> int:
     """Count a document whose names pair the same in every SemEval mode, and say whether it did.
 
     When no name repeats and no prediction left over by the exact (start, end, type) pairing
@@ -479,11 +517,13 @@ def _paired_alike(
     incorrect or partial match: the pairs are correct, the gold names left missed, the
     predictions left spurious, overall and within each type. Then the types of the three go to
     ``alike`` (with set operations, in C) and the caller skips :func:`_add_document`.
+    Returns 0 when the document needs the greedy pairing, :data:`_SUBSET` when it did not and
+    every prediction is a gold name, else 1.
     """
     gold_set = set(gold)
     pred_set = set(pred)
     if len(gold_set) != len(gold) or len(pred_set) != len(pred):
-        return False
+        return 0
     common = gold_set & pred_set
     rest_gold = gold_set - common
     rest_pred = pred_set - common if len(common) < len(pred_set) else set()
@@ -491,13 +531,13 @@ def _paired_alike(
         # With unique boundaries, a leftover prediction shares no boundaries with a paired gold
         # name, so exact mode (which pairs on boundaries alone) pairs what strict mode pairs.
         if len(set(map(_BOUNDS, gold))) != len(gold) or len(set(map(_BOUNDS, pred))) != len(pred):
-            return False
+            return 0
         if rest_gold and _any_overlap(sorted(rest_gold), rest_pred):
-            return False
+            return 0
     alike[0].update(map(_TYPE, common))
     alike[1].update(map(_TYPE, rest_gold))
     alike[2].update(map(_TYPE, rest_pred))
-    return True
+    return 1 if rest_pred else _SUBSET
 
 
 def _any_overlap(gold: Sequence[Name], pred: Iterable[Name]) -> bool:
