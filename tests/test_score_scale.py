@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
+from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
 from types import SimpleNamespace
@@ -36,6 +37,7 @@ from seccoop.bench.score.ner import (
     _chunks,
     _outermost_chunks,
     _paired_alike,
+    _simple_chunks,
     iob2_sentences,
 )
 from seccoop.check.diagnostics import MAX_FINDINGS_PER_FILE
@@ -116,6 +118,11 @@ def test_outermost_chunks_equal_the_tags_of_whole_sentences(
     if index.disjoint:  # the validator forbids overlapping sentences; the scorer keeps its old
         # per-sentence projection for them, which need not agree with a single tagging
         assert _outermost_chunks(index, names) == expected
+    # the column-wise test of simple gold names, when it answers, answers the same
+    gold = replace(index, gold_names=tuple(sorted(names)))
+    simple = _simple_chunks(gold)
+    if simple is not None:
+        assert simple == _outermost_chunks(gold, gold.gold_names)
     # memoised projections give the same chunks
     memo: dict[tuple[int, int], Any] = {}
     first = _outermost_chunks(index, names, memo)
@@ -196,3 +203,15 @@ def test_prediction_findings_stop_at_the_cap_and_lines_are_read_one_at_a_time(
     assert read == MAX_FINDINGS_PER_FILE + 1
     assert report.lines == lines  # the rest are counted, not split out
     assert report.predictions == ()
+
+
+def test_simple_gold_chunks_are_read_by_columns() -> None:
+    text = "Ama Mensah met Kofi. Benin’s army left"
+    index = _index(text, [(0, 20), (21, len(text))])
+    gold = replace(index, gold_names=((0, 10, "PER"), (15, 19, "PER"), (21, 26, "GPE")))
+    simple = _simple_chunks(gold)
+    assert simple == {("PER", 0, 0, 10), ("PER", 0, 15, 19), ("GPE", 1, 21, 26)}
+    assert simple == _outermost_chunks(gold, gold.gold_names)
+    # a name inside a word, or nested names, are not simple
+    assert _simple_chunks(replace(index, gold_names=((0, 2, "PER"),))) is None
+    assert _simple_chunks(replace(index, gold_names=((0, 3, "PER"), (0, 10, "PER")))) is None
