@@ -487,6 +487,25 @@ class _Aligner:
         self.bad.append(pointer_of(path))
         return None
 
+    def offset_mentions(self, mentions: Sequence[MentionPrediction]) -> tuple[AlignedMention, ...] | None:
+        """:meth:`offsets_only` of the mentions layer, building the aligned mentions in the same
+        pass (the one layer every NER run aligns, often hundreds of thousands of spans)."""
+        text, size = self.text, len(self.text)
+        out: list[AlignedMention] = []
+        bad: list[str] = []
+        new = tuple.__new__
+        for i, m in enumerate(mentions):
+            start, end = m.start, m.end
+            if start is None or end is None:
+                return None
+            span: Span | None = (start, end)
+            if not (start < end <= size and text[start:end] == m.text):
+                bad.append(pointer_of(["mentions", i]))
+                span = None
+            out.append(new(AlignedMention, (m.type, m.kind, span, m.entity, m.wikidata)))
+        self.bad += bad
+        return tuple(out)
+
     def offsets_only(
         self, spans: Sequence[MentionPrediction | ValuePrediction], name: str
     ) -> list[Span | None] | None:
@@ -601,9 +620,13 @@ def align_prediction(
     p_values = (prediction.values or []) if "values" in layers else []
     p_events = (prediction.events or []) if "events" in layers else []
     p_quotes = (prediction.quotes or []) if "quotes" in layers else []
-    ments = al.offsets_only(p_mentions, "mentions")
-    if ments is None:
+    mentions = al.offset_mentions(p_mentions)
+    if mentions is None:
         ments = al.layer([_item(m.start, m.end, m.text, "mentions", i) for i, m in enumerate(p_mentions)])
+        mentions = tuple(
+            AlignedMention(m.type, m.kind, span, m.entity, m.wikidata)
+            for m, span in zip(p_mentions, ments, strict=True)
+        )
     vals = al.offsets_only(p_values, "values")
     if vals is None:
         vals = al.layer([_item(v.start, v.end, v.text, "values", i) for i, v in enumerate(p_values)])
@@ -640,10 +663,6 @@ def align_prediction(
         quotes.append(
             AlignedQuote(quote.kind, content, cue, quote.cue is not None, speaker, quote.speaker is not None)
         )
-    mentions = tuple(
-        AlignedMention(m.type, m.kind, span, m.entity, m.wikidata)
-        for m, span in zip(p_mentions, ments, strict=True)
-    )
     values = tuple(AlignedValue(v.type, span, v.normalized) for v, span in zip(p_values, vals, strict=True))
     missing = tuple(name for name in LAYERS if getattr(prediction, name) is None)
     return AlignedPrediction(
