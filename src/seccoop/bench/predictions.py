@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
@@ -352,9 +352,11 @@ def normalise_typography(text: str) -> tuple[str, list[int], list[int]]:
     return "".join(out), starts, ends
 
 
-@dataclass(frozen=True)
-class AlignedMention:
-    """A predicted mention with resolved offsets (``span`` is None when unaligned)."""
+class AlignedMention(NamedTuple):
+    """A predicted mention with resolved offsets (``span`` is None when unaligned).
+
+    The aligned items are named tuples, immutable like the rest, and built at C speed: a
+    predictions file at scale holds hundreds of thousands of them."""
 
     type: str
     kind: str
@@ -363,8 +365,7 @@ class AlignedMention:
     wikidata: str | None
 
 
-@dataclass(frozen=True)
-class AlignedValue:
+class AlignedValue(NamedTuple):
     """A predicted value with resolved offsets."""
 
     type: str
@@ -372,16 +373,14 @@ class AlignedValue:
     normalized: str | None
 
 
-@dataclass(frozen=True)
-class AlignedArgument:
+class AlignedArgument(NamedTuple):
     """A predicted argument with resolved offsets."""
 
     role: str
     span: Span | None
 
 
-@dataclass(frozen=True)
-class AlignedEvent:
+class AlignedEvent(NamedTuple):
     """A predicted event with resolved trigger and argument offsets."""
 
     type: str
@@ -390,8 +389,7 @@ class AlignedEvent:
     cluster: str | None = None
 
 
-@dataclass(frozen=True)
-class AlignedQuote:
+class AlignedQuote(NamedTuple):
     """A predicted quote with resolved offsets; ``cue_given``/``speaker_given`` tell null apart."""
 
     kind: str
@@ -419,6 +417,9 @@ class AlignedPrediction:
     """JSON pointers of text-only spans aligned only after typographic normalisation."""
     missing: tuple[str, ...] = field(default=())
     """Layers the line does not predict (absent): scored as empty for their tasks."""
+    layers: tuple[str, ...] = LAYERS
+    """Layers that were aligned (:func:`align_prediction`'s ``layers``); the others are left empty
+    and must not be scored."""
 
 
 _Item = tuple[int | None, int | None, str, list[str | int]]
@@ -485,6 +486,25 @@ class _Aligner:
             return (start, end)
         self.bad.append(pointer_of(path))
         return None
+
+    def offset_mentions(self, mentions: Sequence[MentionPrediction]) -> tuple[AlignedMention, ...] | None:
+        """:meth:`offsets_only` of the mentions layer, building the aligned mentions in the same
+        pass (the one layer every NER run aligns, often hundreds of thousands of spans)."""
+        text, size = self.text, len(self.text)
+        out: list[AlignedMention] = []
+        bad: list[str] = []
+        new = tuple.__new__
+        for i, m in enumerate(mentions):
+            start, end = m.start, m.end
+            if start is None or end is None:
+                return None
+            span: Span | None = (start, end)
+            if not (start < end <= size and text[start:end] == m.text):
+                bad.append(pointer_of(["mentions", i]))
+                span = None
+            out.append(new(AlignedMention, (m.type, m.kind, span, m.entity, m.wikidata)))
+        self.bad += bad
+        return tuple(out)
 
     def offsets_only(
         self, spans: Sequence[MentionPrediction | ValuePrediction], name: str
@@ -562,6 +582,7 @@ def align_prediction(
     prediction: ArticlePrediction,
     text: str,
     bounds: tuple[AbstractSet[int], AbstractSet[int]] | None = None,
+    layers: Collection[str] = LAYERS,
 ) -> AlignedPrediction:
     """Resolve every span of ``prediction`` to offsets into ``text``, deterministically.
 
@@ -590,15 +611,22 @@ def align_prediction(
 
     A text-only span whose surface does not occur in the article is unaligned: its pointer is
     listed in ``unaligned`` and it scores as a spurious prediction.
+
+    Only the given ``layers`` are aligned (a task reads one layer: aligning the others would be
+    wasted); the others come out empty, and the result lists what was aligned in ``layers``.
     """
     al = _Aligner(text, bounds)
-    p_mentions = prediction.mentions or []
-    p_values = prediction.values or []
-    p_events = prediction.events or []
-    p_quotes = prediction.quotes or []
-    ments = al.offsets_only(p_mentions, "mentions")
-    if ments is None:
+    p_mentions = (prediction.mentions or []) if "mentions" in layers else []
+    p_values = (prediction.values or []) if "values" in layers else []
+    p_events = (prediction.events or []) if "events" in layers else []
+    p_quotes = (prediction.quotes or []) if "quotes" in layers else []
+    mentions = al.offset_mentions(p_mentions)
+    if mentions is None:
         ments = al.layer([_item(m.start, m.end, m.text, "mentions", i) for i, m in enumerate(p_mentions)])
+        mentions = tuple(
+            AlignedMention(m.type, m.kind, span, m.entity, m.wikidata)
+            for m, span in zip(p_mentions, ments, strict=True)
+        )
     vals = al.offsets_only(p_values, "values")
     if vals is None:
         vals = al.layer([_item(v.start, v.end, v.text, "values", i) for i, v in enumerate(p_values)])
@@ -635,10 +663,6 @@ def align_prediction(
         quotes.append(
             AlignedQuote(quote.kind, content, cue, quote.cue is not None, speaker, quote.speaker is not None)
         )
-    mentions = tuple(
-        AlignedMention(m.type, m.kind, span, m.entity, m.wikidata)
-        for m, span in zip(p_mentions, ments, strict=True)
-    )
     values = tuple(AlignedValue(v.type, span, v.normalized) for v, span in zip(p_values, vals, strict=True))
     missing = tuple(name for name in LAYERS if getattr(prediction, name) is None)
     return AlignedPrediction(
@@ -651,6 +675,7 @@ def align_prediction(
         tuple(al.bad),
         tuple(al.normalised),
         missing,
+        tuple(name for name in LAYERS if name in layers),
     )
 
 
@@ -718,6 +743,9 @@ class PredictionsReport:
     lines: int
     skipped: tuple[str, ...] = ()
     """Ids of lines left out because their article is not in the gold (``ignore_extra``)."""
+    aligned: tuple[AlignedPrediction, ...] = ()
+    """Each of ``predictions`` aligned to its article's text (all layers), as validation found
+    it: the scorer reuses them instead of aligning again."""
 
     @property
     def exit_code(self) -> int:
@@ -823,7 +851,7 @@ def _offset_findings(
 
 def _check_line(
     raw: str, n: int, file: str, gold: Mapping[str, str], seen: dict[str, int], skipped: list[str] | None
-) -> tuple[ArticlePrediction | None, list[Finding]]:
+) -> tuple[tuple[ArticlePrediction, AlignedPrediction] | None, list[Finding]]:
     try:
         data = loads(raw)
     except DuplicateKeyError as exc:
@@ -838,15 +866,18 @@ def _check_line(
         return None, [finding("json-syntax", message, file=file, line=n)]
     locator = Locator(raw)
     try:
-        errors = list(_validator().iter_errors(data))
-    except RecursionError:
-        return None, [finding("constraint-violation", "the JSON is nested too deeply", file=file, line=n)]
-    if errors:
-        # One `required` error per missing field all say the same thing: keep each finding once.
-        return None, list(dict.fromkeys(_schema_finding(e, file, n, locator) for e in errors))
-    try:
+        # The models are the fast path; the published schema runs only to explain a rejection.
         prediction = ArticlePrediction.model_validate(data)
-    except PydanticValidationError as exc:
+    except (PydanticValidationError, RecursionError) as exc:
+        try:
+            errors = list(_validator().iter_errors(data))
+        except RecursionError:
+            return None, [finding("constraint-violation", "the JSON is nested too deeply", file=file, line=n)]
+        if errors:
+            # One `required` error per missing field all say the same thing: keep each finding once.
+            return None, list(dict.fromkeys(_schema_finding(e, file, n, locator) for e in errors))
+        if not isinstance(exc, PydanticValidationError):
+            return None, [finding("constraint-violation", "the JSON is nested too deeply", file=file, line=n)]
         out = []
         for err in exc.errors():
             path = [p for p in err["loc"] if isinstance(p, str | int)]
@@ -880,7 +911,8 @@ def _check_line(
     seen[prediction.id] = n
     text = gold[prediction.id]
     findings = _offset_findings(prediction, text, file, n, locator)
-    for pointer in align_prediction(prediction, text).unaligned:
+    aligned = align_prediction(prediction, text)
+    for pointer in aligned.unaligned:
         surface = _surface_at(prediction, pointer)
         _, column = locator.locate([int(p) if p.isdigit() else p for p in pointer.split("/")[1:]])
         findings.append(
@@ -893,7 +925,7 @@ def _check_line(
                 column=column,
             )
         )
-    return prediction, findings
+    return (prediction, aligned), findings
 
 
 def _surface_at(prediction: ArticlePrediction, pointer: str) -> str:
@@ -939,28 +971,29 @@ def validate_predictions(
         return PredictionsReport((finding("encoding-error", message, file=file, line=at_line),), (), 0)
     findings: list[Finding] = []
     loaded: list[ArticlePrediction] = []
+    aligned: list[AlignedPrediction] = []
     seen: dict[str, int] = {}
     skipped: list[str] | None = [] if ignore_extra else None
-    lines = content.split("\n")
-    count = sum(1 for line in lines if line.strip())
-    if not count:
-        message = "the file holds no prediction line; expected one JSON object per article"
-        return PredictionsReport((finding("empty-predictions", message, file=file),), (), 0)
-    total, errors, stopped = 0, 0, 0
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
+    total, errors, stopped, count = 0, 0, 0, 0
+    for n, offset, line in _lines(content):
         if errors >= MAX_FINDINGS_PER_FILE:
-            # the run fails whatever follows: stop rather than validate and collect the rest
+            # the run fails whatever follows: stop rather than validate and collect the rest, and
+            # count the lines left without splitting them out
             stopped = n
+            count += sum(1 for _ in _NONBLANK.finditer(content, offset))
             break
-        prediction, line_findings = _check_line(line.rstrip("\r"), n, file, texts, seen, skipped)
+        count += 1
+        checked, line_findings = _check_line(line.rstrip("\r"), n, file, texts, seen, skipped)
         total += len(line_findings)
         findings.extend(line_findings[: max(0, MAX_FINDINGS_PER_FILE - len(findings))])
         line_errors = sum(1 for f in line_findings if f.severity == "error")
         errors += line_errors
-        if prediction is not None and not line_errors:
-            loaded.append(prediction)
+        if checked is not None and not line_errors:
+            loaded.append(checked[0])
+            aligned.append(checked[1])
+    if not count:
+        message = "the file holds no prediction line; expected one JSON object per article"
+        return PredictionsReport((finding("empty-predictions", message, file=file),), (), 0)
     findings.sort(key=sort_key)
     if not stopped and not errors:
         # After the line findings: a missing article is a consequence, never the headline.
@@ -976,4 +1009,20 @@ def validate_predictions(
             else f"{total} findings; only the first {len(findings)} are listed"
         )
         findings.append(finding("findings-truncated", message, file=file))
-    return PredictionsReport(tuple(findings), tuple(loaded), count, tuple(skipped or ()))
+    return PredictionsReport(tuple(findings), tuple(loaded), count, tuple(skipped or ()), tuple(aligned))
+
+
+_NONBLANK = re.compile(r"^[^\S\n]*\S", re.MULTILINE)
+"""The start of a line (split at "\n") that is not blank (``str.strip`` leaves something)."""
+
+
+def _lines(content: str) -> Iterator[tuple[int, int, str]]:
+    """The non-blank lines of ``content`` (split at "\n"), one at a time: line number, offset of
+    the line's start, line. A file of a million lines is never held as a list of lines."""
+    n, counted = 1, 0
+    for match in _NONBLANK.finditer(content):
+        start = match.start()  # the pattern is anchored at the start of a line
+        n += content.count("\n", counted, start)
+        counted = start
+        end = content.find("\n", start)
+        yield n, start, content[start:] if end < 0 else content[start:end]

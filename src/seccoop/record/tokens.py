@@ -10,10 +10,25 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import accumulate
 
-__all__ = ["Token", "TokenBoundaries", "boundaries", "token_spans", "tokenize"]
+__all__ = [
+    "Token",
+    "TokenBoundaries",
+    "boundaries",
+    "ends_token",
+    "starts_token",
+    "token_offsets",
+    "token_spans",
+    "tokenize",
+    "tokens_over",
+]
 
 _TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|\d+(?:[.,:]\d+)*|[^\W_]+|\S")
+# The same pattern as one group: ``split`` returns gap, token, gap, token, ..., gap, found by the
+# same left-to-right search as ``finditer`` (no alternative matches the empty string, and the
+# pattern has no anchor or look-behind, so a slice tokenizes as ``finditer(text, start, end)``).
+_SPLIT = re.compile(f"({_TOKEN.pattern})")
 
 
 @dataclass(frozen=True)
@@ -31,11 +46,91 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text, start, stop)]
 
 
+def token_offsets(text: str, start: int = 0, end: int | None = None) -> tuple[list[int], list[int]]:
+    """The start offsets and the end offsets of the tokens of ``text[start:end]`` (two lists in
+    token order): :func:`tokenize` without a Python object per token.
+
+    The regular expression splits the stretch once and the offsets are the running sums of the
+    pieces' lengths, so the work per token is done in C (for scoring at scale).
+    """
+    stop = len(text) if end is None else end
+    if start < 0 or stop > len(text):
+        # finditer's clamping of pos and endpos, which slicing does not share for negative values
+        start, stop = max(0, start), min(len(text), stop)
+    if start >= stop:
+        return [], []
+    pieces = _SPLIT.split(text if start == 0 and stop == len(text) else text[start:stop])
+    # pieces: gap, token, gap, ..., token, gap; the running sums are where each piece starts
+    at = list(accumulate(map(len, pieces), initial=start))
+    return at[1:-1:2], at[2::2]
+
+
 def token_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """The (start, end) offsets of the tokens of ``text[start:end]``: :func:`tokenize` without
     building a :class:`Token` per token (for scoring, which needs only the offsets)."""
-    stop = len(text) if end is None else end
-    return [m.span() for m in _TOKEN.finditer(text, start, stop)]
+    return list(zip(*token_offsets(text, start, end), strict=True))
+
+
+def _stretch(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    """A stretch of ``text[lo:hi]`` holding ``[start, end)`` whose tokens are those of
+    ``text[lo:hi]`` tokenized alone: it begins at ``lo`` or after a space or newline (no token
+    holds whitespace, so the left-to-right search is there in step) and ends at ``hi`` or at a
+    space or newline (a token ending before the cut ends the same with or without it)."""
+    left = max(lo, text.rfind(" ", lo, start) + 1, text.rfind("\n", lo, start) + 1)
+    right = min((k for k in (text.find(" ", end, hi), text.find("\n", end, hi)) if k >= 0), default=hi)
+    return left, right
+
+
+def tokens_over(text: str, start: int, end: int, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
+    """The (start, end) offsets of the tokens of ``text[lo:hi]`` (tokenized alone, as
+    :func:`tokenize` does with ``lo`` and ``hi``) that share a character with ``[start, end)``,
+    tokenizing only around that stretch."""
+    stop = len(text) if hi is None else hi
+    start, end = max(start, lo), min(end, stop)
+    if start >= end:
+        return []
+    left, right = _stretch(text, start, end, lo, stop)
+    return [m.span() for m in _TOKEN.finditer(text, left, right) if m.end() > start and m.start() < end]
+
+
+def starts_token(text: str, offset: int, lo: int = 0, hi: int | None = None) -> bool:
+    """Whether a token of ``text[lo:hi]`` (tokenized alone) starts at ``offset``.
+
+    Decided from the two characters around ``offset`` when they settle it (as
+    :meth:`TokenBoundaries.is_start` does), else by tokenizing the stretch that holds it.
+    """
+    stop = len(text) if hi is None else hi
+    if not lo <= offset < stop or text[offset].isspace():
+        return False
+    if offset == lo or text[offset - 1].isspace():
+        return True  # tokenizing starts at lo and restarts after whitespace
+    before, at = text[offset - 1], text[offset]
+    if at.isalpha():
+        if before.isalpha():
+            return False  # letters inside one word: only [^\W_]+ covers them, greedily
+        if not before.isalnum() and before != ".":
+            return True  # a word after a mark that no abbreviation or number ends with
+    left, right = _stretch(text, offset, offset + 1, lo, stop)
+    return any(m.start() == offset for m in _TOKEN.finditer(text, left, right))
+
+
+def ends_token(text: str, offset: int, lo: int = 0, hi: int | None = None) -> bool:
+    """Whether a token of ``text[lo:hi]`` (tokenized alone) ends at ``offset``."""
+    stop = len(text) if hi is None else hi
+    if not lo < offset <= stop or text[offset - 1].isspace():
+        return False
+    if offset == stop or text[offset].isspace():
+        return True  # no token runs into whitespace or past hi
+    before, at = text[offset - 1], text[offset]
+    if before.isalpha():
+        if at.isalpha():
+            return False
+        if not at.isalnum() and at != ".":
+            return True  # [^\W_]+ stops before a mark; only abbreviations take a "."
+        if at == "." and offset - 2 >= lo and text[offset - 2].isalpha():
+            return True  # two letters in a row are no abbreviation: a word, then its full stop
+    left, right = _stretch(text, offset - 1, offset, lo, stop)
+    return any(m.end() == offset for m in _TOKEN.finditer(text, left, right))
 
 
 def boundaries(text: str) -> tuple[frozenset[int], frozenset[int]]:

@@ -51,7 +51,7 @@ empty for its tasks only, and the report counts such lines (``not_predicted``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -64,6 +64,7 @@ from seccoop.bench.predictions import (
     ArticlePrediction,
     EventPrediction,
     MentionPrediction,
+    PredictionsReport,
     QuotePrediction,
     SpanPrediction,
     ValuePrediction,
@@ -139,6 +140,7 @@ __all__ = [
     "score",
     "score_aligned",
     "score_files",
+    "task_layers",
 ]
 
 Task = Literal["ner", "entities", "values", "events", "quotes", "all"]
@@ -160,11 +162,14 @@ def _empty(article_id: str) -> AlignedPrediction:
     return AlignedPrediction(article_id, (), (), (), (), missing=LAYERS)
 
 
-def align_all(gold: Sequence[Record], predictions: Sequence[ArticlePrediction]) -> list[AlignedPrediction]:
+def align_all(
+    gold: Sequence[Record], predictions: Sequence[ArticlePrediction], layers: Collection[str] = LAYERS
+) -> list[AlignedPrediction]:
     """Each gold article's prediction aligned to its text (an empty one when it has none).
 
-    A prediction for an article that is not in ``gold``, or a second prediction for one
-    article, raises ``ValueError``.
+    Only ``layers`` are aligned (see :func:`seccoop.bench.predictions.align_prediction`). A
+    prediction for an article that is not in ``gold``, or a second prediction for one article,
+    raises ``ValueError``.
     """
     ids = {r.id for r in gold}
     by_id: dict[str, ArticlePrediction] = {}
@@ -174,7 +179,14 @@ def align_all(gold: Sequence[Record], predictions: Sequence[ArticlePrediction]) 
         if p.id in by_id:
             raise ValueError(f"two predictions for article {p.id!r}")
         by_id[p.id] = p
-    return [align_prediction(by_id[r.id], r.text) if r.id in by_id else _empty(r.id) for r in gold]
+    return [
+        align_prediction(by_id[r.id], r.text, layers=layers) if r.id in by_id else _empty(r.id) for r in gold
+    ]
+
+
+def task_layers(task: Task) -> tuple[str, ...]:
+    """The layers of a predictions line that ``task`` reads (all of them for ``all``)."""
+    return LAYERS if task == "all" else (TASK_LAYERS[task],)
 
 
 def score(
@@ -198,7 +210,7 @@ def score(
     if task not in TASKS:
         raise ValueError(f"unknown task {task!r}; expected one of: {', '.join(TASKS)}")
     records = [plover_gold(r) for r in gold] if plover else list(gold)
-    return score_aligned(records, align_all(records, predictions), task, plover=plover)
+    return score_aligned(records, align_all(records, predictions, task_layers(task)), task, plover=plover)
 
 
 def score_aligned(
@@ -212,12 +224,22 @@ def score_aligned(
 
     Records may repeat (a bootstrap resample); an empty prediction has the id of its record and
     no spans (see :func:`align_all`). ``plover`` marks records that are already PLOVER views.
+    The report counts the unaligned and normalised spans of the layers the task reads
+    (:func:`task_layers`); a prediction aligned without them raises ``ValueError``.
     """
     if task not in TASKS:
         raise ValueError(f"unknown task {task!r}; expected one of: {', '.join(TASKS)}")
 
     def wanted(name: str) -> bool:
         return task in (name, "all")
+
+    layers = task_layers(task)
+    for a in aligned:
+        if not set(layers) <= set(a.layers):
+            raise ValueError(
+                f"the prediction for {a.id!r} was aligned without its layer(s) {', '.join(layers)}"
+            )
+    prefixes = tuple(f"/{layer}/" for layer in layers)
 
     not_predicted = {
         name: sum(1 for a in aligned if layer in a.missing)
@@ -228,8 +250,8 @@ def score_aligned(
         task=task,
         articles=len(records),
         predicted_articles=sum(1 for a in aligned if len(a.missing) < len(LAYERS)),
-        unaligned=sum(len(a.unaligned) + len(a.bad_offsets) for a in aligned),
-        normalised=sum(len(a.normalised) for a in aligned),
+        unaligned=sum(1 for a in aligned for p in (*a.unaligned, *a.bad_offsets) if p.startswith(prefixes)),
+        normalised=sum(1 for a in aligned for p in a.normalised if p.startswith(prefixes)),
         not_predicted={k: v for k, v in not_predicted.items() if v},
         ner=_score_ner(records, aligned) if wanted("ner") else None,
         entities=_score_entities(records, aligned) if wanted("entities") else None,
@@ -363,7 +385,7 @@ def score_files(
         return ScoreRun(checked.findings, None, checked.exit_code, checked.skipped)
     if plover:
         records = [plover_gold(r) for r in records]
-    aligned = align_all(records, list(checked.predictions))
+    aligned = _reuse_aligned(records, checked)
     report = score_aligned(records, aligned, task, plover=plover)
     if resamples > 0:
         intervals = bootstrap_intervals(
@@ -378,6 +400,13 @@ def score_files(
 
 
 _ERROR_LAYERS = {"names": "ner", "values": "values", "triggers": "events"}
+
+
+def _reuse_aligned(records: Sequence[Record], checked: PredictionsReport) -> list[AlignedPrediction]:
+    """The alignments validation made, one per record (an empty one for an article without a
+    line): alignment depends only on the article's text, which a PLOVER view keeps."""
+    by_id = {a.id: a for a in checked.aligned}
+    return [by_id.get(r.id) or _empty(r.id) for r in records]
 
 
 @dataclass(frozen=True)
@@ -415,7 +444,7 @@ def compare_files(
     worst = max(c.exit_code for c in checked)
     if worst:
         return CompareRun(findings, None, worst, skipped)
-    a, b = (align_all(records, list(c.predictions)) for c in checked)
+    a, b = (_reuse_aligned(records, c) for c in checked)
     comparison = compare_aligned(
         records,
         a,

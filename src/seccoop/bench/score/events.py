@@ -5,12 +5,21 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from seccoop.bench.predictions import (
     AlignedPrediction,
 )
 from seccoop.bench.score.event_coref import EventCorefScores, score_event_coref
-from seccoop.bench.score.measures import Score, Span, _add, _matched, _multiset_hits, entity_spans
+from seccoop.bench.score.measures import (
+    Score,
+    Span,
+    _add,
+    _keyed_adjacency,
+    _max_matching_of,
+    _multiset_hits,
+    entity_spans,
+)
 from seccoop.record.models import EntityArgument, Record
 
 
@@ -61,17 +70,13 @@ def _event_arguments(record: Record, pred: AlignedPrediction) -> tuple[list[_Gol
 
 def _score_events(records: Sequence[Record], aligned: Sequence[AlignedPrediction]) -> EventScores:
     tallies: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # correct, predicted, gold
-    variants: dict[str, Callable[[_GoldArg, _PredArg], bool]] = {
-        "argument_identification": lambda g, p: p[3] is not None and g[0] == p[0] and p[3] in g[3],
-        "argument_classification": lambda g, p: (
-            p[3] is not None and g[0] == p[0] and g[2] == p[2] and p[3] in g[3]
-        ),
-        "argument_identification_with_trigger": lambda g, p: (
-            p[3] is not None and g[0] == p[0] and g[1] == p[1] and p[3] in g[3]
-        ),
-        "argument_classification_with_trigger": lambda g, p: (
-            p[3] is not None and g[0] == p[0] and g[1] == p[1] and g[2] == p[2] and p[3] in g[3]
-        ),
+    # An argument matches a gold one when it fills it (its span is one of the gold fillers' spans)
+    # and agrees on what the variant asks: these are keys, matched by hashing, not pair by pair.
+    variants: dict[str, Callable[[tuple[str, Span | None, str]], tuple[Any, ...]]] = {
+        "argument_identification": lambda a: (a[0],),
+        "argument_classification": lambda a: (a[0], a[2]),
+        "argument_identification_with_trigger": lambda a: (a[0], a[1]),
+        "argument_classification_with_trigger": lambda a: (a[0], a[1], a[2]),
     }
     for record, pred in zip(records, aligned, strict=True):
         gold_triggers = [(e.trigger.start, e.trigger.end) for e in record.events]
@@ -89,9 +94,11 @@ def _score_events(records: Sequence[Record], aligned: Sequence[AlignedPrediction
         ):
             _add(tallies[name], (hits, len(p), len(g)))
         gold_args, pred_args = _event_arguments(record, pred)
-        for name, rule in variants.items():
-            hits = sum(1 for x in _matched(gold_args, pred_args, rule) if x is not None)
-            _add(tallies[name], (hits, len(pred_args), len(gold_args)))
+        for name, head in variants.items():
+            gold_keys = [[(*head(g[:3]), f) for f in g[3]] for g in gold_args]
+            pred_keys = [(*head(p[:3]), p[3]) if p[3] is not None else None for p in pred_args]
+            matched = _max_matching_of(_keyed_adjacency(gold_keys, pred_keys))
+            _add(tallies[name], (sum(1 for x in matched if x is not None), len(pred_args), len(gold_args)))
     scores = {
         name: Score.of(*tallies[name])
         for name in ("trigger_identification", "trigger_classification", *variants)

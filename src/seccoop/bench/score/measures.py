@@ -126,7 +126,28 @@ class Intervals:
 
 def _max_matching(left: int, right: int, edge: Callable[[int, int], bool]) -> list[int | None]:
     """A maximum one-to-one matching (augmenting paths, in index order): the partner of each left."""
-    adjacency = [[j for j in range(right) if edge(i, j)] for i in range(left)]
+    return _max_matching_of([[j for j in range(right) if edge(i, j)] for i in range(left)])
+
+
+def _keyed_adjacency(
+    gold_keys: Sequence[Iterable[Hashable]], pred_keys: Sequence[Hashable | None]
+) -> list[list[int]]:
+    """The edges of a matching whose rule is "the predicted key is one of the gold item's keys",
+    found by hashing instead of testing every pair: each gold item's partners, in order."""
+    by_key: dict[Hashable, list[int]] = {}
+    for i, keys in enumerate(gold_keys):
+        for key in keys:
+            by_key.setdefault(key, []).append(i)
+    adjacency: list[list[int]] = [[] for _ in gold_keys]
+    for j, key in enumerate(pred_keys):
+        if key is not None:
+            for i in dict.fromkeys(by_key.get(key, ())):
+                adjacency[i].append(j)
+    return adjacency
+
+
+def _max_matching_of(adjacency: Sequence[Sequence[int]]) -> list[int | None]:
+    """A maximum one-to-one matching over given edges (each left's partners in increasing order)."""
     owner: dict[int, int] = {}
 
     def augment(i: int, seen: set[int]) -> bool:
@@ -139,9 +160,9 @@ def _max_matching(left: int, right: int, edge: Callable[[int, int], bool]) -> li
                 return True
         return False
 
-    for i in range(left):
+    for i in range(len(adjacency)):
         augment(i, set())
-    partner: list[int | None] = [None] * left
+    partner: list[int | None] = [None] * len(adjacency)
     for j, i in owner.items():
         partner[i] = j
     return partner

@@ -7,7 +7,8 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from itertools import compress, pairwise, repeat
+from operator import eq, ge, itemgetter, le, lt, not_, or_, sub
 from typing import Any, Literal, get_args
 
 from seccoop.bench.predictions import (
@@ -16,7 +17,7 @@ from seccoop.bench.predictions import (
 from seccoop.bench.score.measures import Average, Name, Score, Span, _add, _div, _f1
 from seccoop.record.models import Record
 from seccoop.record.ontology import load_ontology
-from seccoop.record.tokens import Token, token_spans, tokenize
+from seccoop.record.tokens import Token, ends_token, starts_token, tokenize, tokens_over
 
 NerModeName = Literal["strict", "exact", "partial", "type"]
 
@@ -217,48 +218,6 @@ def _as_partial(counts: list[int]) -> list[int]:
     return [cor, 0, inc, mis, spu]
 
 
-def _ner_counts(
-    docs: Sequence[tuple[list[Name], list[Name], list[str]]],
-    mode: str,
-    types: Sequence[str],
-    per_type: bool = True,
-) -> tuple[list[int], dict[str, list[int]]]:
-    """Summed (COR, INC, PAR, MIS, SPU), overall and (unless not ``per_type``) per type; gold and
-    predicted names sorted."""
-    return _ner_counts_modes(docs, (mode,), types, per_type)[0]
-
-
-def _ner_counts_modes(
-    docs: Sequence[tuple[list[Name], list[Name], list[str]]],
-    modes: Sequence[str],
-    types: Sequence[str],
-    per_type: bool = True,
-) -> list[tuple[list[int], dict[str, list[int]]]]:
-    """:func:`_ner_counts` of modes that share their exact pairing (see :func:`_semeval_modes`)."""
-    out = [([0] * 5, {t: [0] * 5 for t in types}) for _ in modes]
-    for gold, pred, lost in docs:
-        for (micro, _), counts in zip(out, _semeval_modes(gold, pred, modes, presorted=True), strict=True):
-            _add(micro, counts)
-            micro[4] += len(lost)
-        if not per_type:
-            continue
-        gold_by_type: dict[str, list[Name]] = defaultdict(list)
-        pred_by_type: dict[str, list[Name]] = defaultdict(list)
-        for g in gold:
-            gold_by_type[g[2]].append(g)
-        for q in pred:
-            pred_by_type[q[2]].append(q)
-        # A type with no gold and no predicted name in a document adds nothing there.
-        for t in set(gold_by_type) | set(pred_by_type):
-            found = _semeval_modes(gold_by_type[t], pred_by_type[t], modes, presorted=True)
-            for (_, by_type), counts in zip(out, found, strict=True):
-                _add(by_type[t], counts)
-        for _, by_type in out:
-            for t in lost:
-                by_type[t][4] += 1
-    return out
-
-
 def iob2_sentences(
     text: str, sentences: Iterable[Span], names: Iterable[Name]
 ) -> list[tuple[list[Token], list[str]]]:
@@ -314,9 +273,10 @@ def _chunks(tags: Sequence[str]) -> list[tuple[str, int, int]]:
     return out
 
 
-_SentenceBounds = tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]
 _Chunk = tuple[str, int, int, int]
-"""(type, sentence, first token, last token) of a name in IOB2."""
+"""(type, sentence, start offset of its first token, end offset of its last token) of a name in
+IOB2: a chunk of :func:`_chunks` with its token indices written as the tokens' offsets (tokens
+are disjoint and in order, so the two say the same)."""
 
 
 @dataclass(frozen=True)
@@ -326,14 +286,18 @@ class _ArticleIndex:
     record: Record
     """Held so that the ``id`` the index is cached under is never reused while cached."""
     sentences: tuple[Span, ...]
+    """Sorted."""
     sentence_starts: tuple[int, ...]
-    bounds: _SentenceBounds
-    first_token: dict[int, tuple[int, int]]
-    """Start offset of a token -> (sentence, token index)."""
-    last_token: dict[int, tuple[int, int]]
-    """End offset of a token -> (sentence, token index)."""
+    disjoint: bool
+    """No two sentences overlap (the validator's ``sentence-overlap`` rule)."""
     gold_names: tuple[Name, ...]
+    """Sorted."""
     gold_chunks: frozenset[_Chunk]
+    projections: dict[Span, _Projection]
+    """Where each gold name's (start, end) lands in IOB2 (see :func:`_outermost_chunks`)."""
+    simple: bool = False
+    """Each gold name lands in one sentence and is kept as its own chunk (none nested, crossing
+    or repeated): then any subset of the gold names is its own chunks too."""
 
 
 _INDEX: OrderedDict[int, _ArticleIndex] = OrderedDict()
@@ -341,82 +305,163 @@ _INDEX_SIZE = 16384
 
 
 def article_index(record: Record) -> _ArticleIndex:
-    """The record's sentences tokenized once (cached per record object, least recently used out)."""
+    """The record's sentences and gold chunks, once per record object (least recently used out)."""
     found = _INDEX.get(id(record))
     if found is not None and found.record is record:
         _INDEX.move_to_end(id(record))
         return found
     sentences = tuple(sorted((s.start, s.end) for s in record.sentences))
-    bounds, first_token, last_token = _sentence_tokens(record.text, sentences)
     partial = _ArticleIndex(
         record,
         sentences,
         tuple(s0 for s0, _ in sentences),
-        bounds,
-        first_token,
-        last_token,
-        tuple(_gold_names(record)),
+        all(a[1] <= b[0] for a, b in pairwise(sentences)),
+        tuple(sorted(_gold_names(record))),
         frozenset(),
+        {},
     )
-    index = replace(partial, gold_chunks=frozenset(_outermost_chunks(partial, partial.gold_names)))
+    projections: dict[Span, _Projection] = {}
+    simple_chunks = _simple_chunks(partial)
+    if simple_chunks is not None:
+        index = replace(partial, gold_chunks=simple_chunks, simple=True)
+    else:
+        chunks = frozenset(_outermost_chunks(partial, partial.gold_names, projections))
+        simple = len(chunks) == len(partial.gold_names) and all(len(p) == 1 for p in projections.values())
+        index = replace(partial, gold_chunks=chunks, projections=projections, simple=simple)
     _INDEX[id(record)] = index
     if len(_INDEX) > _INDEX_SIZE:
         _INDEX.popitem(last=False)
     return index
 
 
-@lru_cache(maxsize=_INDEX_SIZE)
-def _sentence_tokens(
-    text: str, sentences: tuple[Span, ...]
-) -> tuple[_SentenceBounds, dict[int, tuple[int, int]], dict[int, tuple[int, int]]]:
-    """Token offsets of each sentence, and token start/end offset -> (sentence, token index).
-
-    Cached by text and sentences, so articles with the same text are tokenized once."""
-    bounds = []
-    first_token: dict[int, tuple[int, int]] = {}
-    last_token: dict[int, tuple[int, int]] = {}
-    for k, (s0, s1) in enumerate(sentences):
-        spans = token_spans(text, s0, s1)
-        bounds.append((tuple(a for a, _ in spans), tuple(b for _, b in spans)))
-        for i, (a, b) in enumerate(spans):
-            first_token[a] = (k, i)
-            last_token[b] = (k, i)
-    return tuple(bounds), first_token, last_token
+def _simple_chunks(index: _ArticleIndex) -> frozenset[_Chunk] | None:
+    """The gold chunks when every gold name is its own chunk by the usual rule of
+    :func:`_project` (one sentence, whitespace or the sentence's ends around it) and no two
+    overlap, tested column by column (``map`` in C, no Python step per name); else None."""
+    names = index.gold_names
+    if not index.disjoint or not names:
+        return None
+    starts = list(map(itemgetter(0), names))
+    ends = list(map(itemgetter(1), names))
+    sentence = list(map(bisect_right, repeat(index.sentence_starts), starts))
+    if min(sentence) < 1:
+        return None  # a name before the first sentence
+    k = list(map(sub, sentence, repeat(1)))
+    s0 = list(map(index.sentence_starts.__getitem__, k))
+    s1 = list(map(itemgetter(1), map(index.sentences.__getitem__, k)))
+    text = index.record.text + " "  # the character after a name that ends the text is no letter
+    original = index.record.text
+    spaced = str.isspace
+    if not (
+        all(map(lt, starts, ends))
+        and all(map(le, ends, s1))
+        and all(map(ge, starts[1:], ends[:-1]))  # sorted names, none overlapping the one before
+        and not any(map(spaced, map(text.__getitem__, starts)))
+        and not any(map(spaced, map(text.__getitem__, map(sub, ends, repeat(1)))))
+    ):
+        return None
+    at_start = map(or_, map(eq, starts, s0), map(spaced, map(text.__getitem__, map(sub, starts, repeat(1)))))
+    at_end = map(or_, map(eq, ends, s1), map(spaced, map(text.__getitem__, ends)))
+    # the few names next to a mark: ask the tokenizer around them
+    for i in compress(range(len(names)), map(not_, at_start)):
+        if not starts_token(original, starts[i], s0[i], s1[i]):
+            return None
+    for i in compress(range(len(names)), map(not_, at_end)):
+        if not ends_token(original, ends[i], s0[i], s1[i]):
+            return None
+    return frozenset(zip(map(itemgetter(2), names), k, starts, ends, strict=True))
 
 
 def clear_token_cache() -> None:
-    """Forget the cached tokens and article indexes (for benchmarks that time a cold start)."""
+    """Forget the cached article indexes (for benchmarks that time a cold start)."""
     _INDEX.clear()
-    _sentence_tokens.cache_clear()
 
 
-def _outermost_chunks(index: _ArticleIndex, names: Iterable[Name]) -> set[_Chunk]:
+_Projection = tuple[tuple[int, int, int], ...]
+"""Where a name lands in IOB2: (sentence, first token start, -(last token end)) per sentence."""
+
+
+def _project(index: _ArticleIndex, s: int, e: int) -> _Projection:
+    """The tokens of each sentence that the name ``[s, e)`` shares a character with."""
+    text = index.record.text
+    sentences = index.sentences
+    if index.disjoint:
+        k = bisect_right(index.sentence_starts, s) - 1
+        if k >= 0:
+            s0, s1 = sentences[k]
+            # The usual name: cut at token boundaries inside one sentence, whitespace around it.
+            if (
+                s < e <= s1
+                and (
+                    ((s == s0 or text[s - 1].isspace()) and not text[s].isspace())
+                    or starts_token(text, s, s0, s1)
+                )
+                and (
+                    ((e == s1 or text[e].isspace()) and not text[e - 1].isspace())
+                    or ends_token(text, e, s0, s1)
+                )
+            ):
+                return ((k, s, -e),)
+    # Not on token boundaries, or across sentences: every token sharing a character counts.
+    out = []
+    k = bisect_left(index.sentence_starts, e) - 1
+    while k >= 0 and sentences[k][1] > s:
+        s0, s1 = sentences[k]
+        spans = tokens_over(text, s, e, s0, s1)
+        if spans:
+            out.append((k, spans[0][0], -spans[-1][1]))
+        k -= 1
+    return tuple(out)
+
+
+def _outermost_chunks(
+    index: _ArticleIndex, names: Iterable[Name], memo: dict[Span, _Projection] | None = None
+) -> set[_Chunk]:
     """The IOB2 chunks of the outermost ``names``, as :func:`iob2_sentences` would tag them and
-    :func:`_chunks` read them back, without building the tags."""
-    projected: list[tuple[int, int, int, str]] = []  # sentence, first, -last, type
-    first_token, last_token = index.first_token, index.last_token
+    :func:`_chunks` read them back, without building the tags or tokenizing whole sentences.
+
+    A name cut at token boundaries inside one sentence is its own chunk: the boundaries are
+    checked around its two ends (:func:`seccoop.record.tokens.starts_token`). Any other name is
+    projected onto the tokens it shares a character with in each sentence it overlaps
+    (:func:`seccoop.record.tokens.tokens_over`). Either way only the text around the names is
+    tokenized, as the sentence alone would be. ``memo`` keeps the projection of each (start,
+    end) (the gold names' are kept with the article: most predicted names are among them).
+    """
+    if memo is None:
+        memo = {}
+    known = index.projections
+    text, sentences, sentence_starts = index.record.text, index.sentences, index.sentence_starts
+    projected: list[tuple[int, int, int, str]] = []  # sentence, first token start, -last token end, type
     for s, e, label in names:
-        a, b = first_token.get(s), last_token.get(e)
-        if a is not None and b is not None and a[0] == b[0]:
-            projected.append((a[0], a[1], -b[1], label))
-            continue
-        # Not on token boundaries, or across sentences: every token sharing a character counts.
-        k = bisect_left(index.sentence_starts, e) - 1
-        while k >= 0 and index.sentences[k][1] > s:
-            starts, ends = index.bounds[k]
-            first = bisect_right(ends, s)
-            last = bisect_left(starts, e) - 1
-            if first <= last:
-                projected.append((k, first, -last, label))
-            k -= 1
+        where = known.get((s, e))
+        if where is None:
+            where = memo.get((s, e))
+            if where is None:
+                if index.disjoint and (k := bisect_right(sentence_starts, s) - 1) >= 0:
+                    # _project's usual case, inlined: one sentence, whitespace or its ends around
+                    s0, s1 = sentences[k]
+                    if (
+                        s < e <= s1
+                        and (s == s0 or text[s - 1].isspace())
+                        and (e == s1 or text[e].isspace())
+                        and not text[s].isspace()
+                        and not text[e - 1].isspace()
+                    ):
+                        memo[s, e] = ((k, s, -e),)
+                        projected.append((k, s, -e, label))
+                        continue
+                where = memo[s, e] = _project(index, s, e)
+        for k, first, neg_last in where:
+            projected.append((k, first, neg_last, label))
     projected.sort()
     out: set[_Chunk] = set()
     sentence, reach = -1, -1
     for k, first, neg_last, label in projected:
-        # Kept names of a sentence are disjoint and in token order: only the last one can overlap.
+        # Kept names of a sentence are disjoint and in token order: only the last one can overlap,
+        # and a name starting at or after its last token's end starts on a later token.
         if k != sentence:
             sentence, reach = k, -1
-        if first > reach:
+        if first >= reach:
             reach = -neg_last
             out.add((label, k, first, reach))
     return out
@@ -436,9 +481,14 @@ def _conll(records: Sequence[Record], preds: Sequence[list[Name]], lost: Sequenc
     for record, names in zip(records, preds, strict=True):
         index = article_index(record)
         mine = _outermost_chunks(index, names)
-        gold.update(c[0] for c in index.gold_chunks)
-        predicted.update(c[0] for c in mine)
-        correct.update(c[0] for c in mine & index.gold_chunks)
+        gold.update(map(itemgetter(0), index.gold_chunks))
+        predicted.update(map(itemgetter(0), mine))
+        correct.update(map(itemgetter(0), mine & index.gold_chunks))
+    return _conll_of(correct, predicted, gold)
+
+
+def _conll_of(correct: Counter[str], predicted: Counter[str], gold: Counter[str]) -> ConllScore:
+    """The CoNLL scores of chunk counts by type."""
     types = sorted(set(gold) | set(predicted), key=_type_order)
     per_type = {t: Score.of(correct[t], predicted[t], gold[t]) for t in types}
     micro = Score.of(sum(correct.values()), sum(predicted.values()), sum(gold.values()))
@@ -451,21 +501,131 @@ def _type_order(label: str) -> tuple[int, str]:
 
 
 def _score_ner(records: Sequence[Record], aligned: Sequence[AlignedPrediction]) -> NerScores:
-    docs = []
+    micro = {mode: [0] * 5 for mode in NER_MODES}
+    by_type: dict[str, defaultdict[str, list[int]]] = {
+        mode: defaultdict(lambda: [0] * 5) for mode in NER_MODES
+    }
+    # Types of correct, missed and spurious names of the documents paired without any overlap:
+    # the same in every mode (see _paired_alike), so counted once.
+    alike: tuple[Counter[str], Counter[str], Counter[str]] = (Counter(), Counter(), Counter())
+    correct: Counter[str] = Counter()  # CoNLL chunks
+    predicted: Counter[str] = Counter()
+    gold_chunks: Counter[str] = Counter()
     for record, pred in zip(records, aligned, strict=True):
         names, lost = _predicted_names(pred)
-        docs.append((sorted(article_index(record).gold_names), sorted(names), lost))
-    types = sorted(
-        {n[2] for g, p, _ in docs for n in (*g, *p)} | {t for *_, lost in docs for t in lost}, key=_type_order
-    )
+        index = article_index(record)
+        gold = index.gold_names
+        paired = _paired_alike(gold, names, alike)
+        if not paired:
+            names.sort()
+            _add_document(gold, names, micro, by_type)
+        alike[2].update(lost)  # unaligned names are spurious, of their type, in every mode
+        predicted.update(lost)  # and predicted chunks that match nothing
+        gold_chunks.update(map(itemgetter(0), index.gold_chunks))
+        if paired == _SUBSET and index.simple:
+            # Gold names that are each their own chunk, none dropped: so are any of them.
+            predicted.update(map(_TYPE, names))
+            correct.update(map(_TYPE, names))
+        else:
+            mine = _outermost_chunks(index, names)
+            predicted.update(map(itemgetter(0), mine))
+            correct.update(map(itemgetter(0), mine & index.gold_chunks))
+    for mode in NER_MODES:
+        for field, types in zip((0, 3, 4), alike, strict=True):
+            micro[mode][field] += sum(types.values())
+            for t, n in types.items():
+                by_type[mode][t][field] += n
+    order = sorted(by_type["strict"], key=_type_order)
+    modes = {mode: _mode_of(micro[mode], {t: by_type[mode][t] for t in order}, mode) for mode in NER_MODES}
+    return NerScores(modes, _conll_of(correct, predicted, gold_chunks))
+
+
+_BOUNDS = itemgetter(0, 1)
+_TYPE = itemgetter(2)
+
+
+_SUBSET = 2
+""":func:`_paired_alike`'s answer when, besides, every prediction is a gold name."""
+
+
+def _paired_alike(
+    gold: Sequence[Name], pred: Sequence[Name], alike: tuple[Counter[str], Counter[str], Counter[str]]
+) -> int:
+    """Count a document whose names pair the same in every SemEval mode, and say whether it did.
+
+    When no name repeats and no prediction left over by the exact (start, end, type) pairing
+    overlaps a gold name left over by it (and, if any prediction is left over, no two gold or two
+    predicted names share their boundaries), every mode pairs the same names and has no
+    incorrect or partial match: the pairs are correct, the gold names left missed, the
+    predictions left spurious, overall and within each type. Then the types of the three go to
+    ``alike`` (with set operations, in C) and the caller skips :func:`_add_document`.
+    Returns 0 when the document needs the greedy pairing, :data:`_SUBSET` when it did not and
+    every prediction is a gold name, else 1.
+    """
+    gold_set = set(gold)
+    pred_set = set(pred)
+    if len(gold_set) != len(gold) or len(pred_set) != len(pred):
+        return 0
+    common = gold_set & pred_set
+    rest_gold = gold_set - common
+    rest_pred = pred_set - common if len(common) < len(pred_set) else set()
+    if rest_pred:
+        # With unique boundaries, a leftover prediction shares no boundaries with a paired gold
+        # name, so exact mode (which pairs on boundaries alone) pairs what strict mode pairs.
+        if len(set(map(_BOUNDS, gold))) != len(gold) or len(set(map(_BOUNDS, pred))) != len(pred):
+            return 0
+        if rest_gold and _any_overlap(sorted(rest_gold), rest_pred):
+            return 0
+    alike[0].update(map(_TYPE, common))
+    alike[1].update(map(_TYPE, rest_gold))
+    alike[2].update(map(_TYPE, rest_pred))
+    return 1 if rest_pred else _SUBSET
+
+
+def _any_overlap(gold: Sequence[Name], pred: Iterable[Name]) -> bool:
+    """Whether a name of ``pred`` shares a character with one of ``gold`` (sorted)."""
+    starts = [g[0] for g in gold]
+    longest = max(g[1] - g[0] for g in gold)
+    for s, e, _ in pred:
+        lo = bisect_left(starts, s - longest + 1)
+        hi = bisect_left(starts, e)
+        if any(s < gold[gi][1] for gi in range(lo, hi)):
+            return True
+    return False
+
+
+def _add_document(
+    gold: Sequence[Name],
+    pred: Sequence[Name],
+    micro: dict[str, list[int]],
+    by_type: dict[str, defaultdict[str, list[int]]],
+) -> None:
+    """Add one document's counts in every mode (names sorted), by nervaluate's greedy pairing."""
+    strict, typed = _semeval_modes(gold, pred, ("strict", "type"), presorted=True)
+    exact = _semeval_counts(gold, pred, "exact", presorted=True)
     # Exact and partial modes pair the names alike (partial only credits an overlap as PAR, not
     # INC), so the partial counts are derived from the exact ones instead of matched again.
-    counts = dict(zip(("strict", "type"), _ner_counts_modes(docs, ("strict", "type"), types), strict=True))
-    # Within one type, exact mode pairs names as strict mode does (the types always agree).
-    exact_micro, _ = _ner_counts(docs, "exact", types, per_type=False)
-    exact_by_type = {t: list(c) for t, c in counts["strict"][1].items()}
-    counts["exact"] = (exact_micro, exact_by_type)
-    counts["partial"] = (_as_partial(exact_micro), {t: _as_partial(c) for t, c in exact_by_type.items()})
-    modes = {mode: _mode_of(*counts[mode], mode) for mode in NER_MODES}
-    all_lost = [t for *_, lost in docs for t in lost]
-    return NerScores(modes, _conll(records, [p for _, p, _ in docs], all_lost))
+    for mode, counts in (
+        ("strict", strict),
+        ("type", typed),
+        ("exact", exact),
+        ("partial", _as_partial(exact)),
+    ):
+        _add(micro[mode], counts)
+    gold_by_type: dict[str, list[Name]] = defaultdict(list)
+    pred_by_type: dict[str, list[Name]] = defaultdict(list)
+    for g in gold:
+        gold_by_type[g[2]].append(g)
+    for q in pred:
+        pred_by_type[q[2]].append(q)
+    # A type with no gold and no predicted name in a document adds nothing there.
+    for t in set(gold_by_type) | set(pred_by_type):
+        strict, typed = _semeval_modes(gold_by_type[t], pred_by_type[t], ("strict", "type"), presorted=True)
+        # Within one type, exact mode pairs names as strict mode does (the types always agree).
+        for mode, counts in (
+            ("strict", strict),
+            ("type", typed),
+            ("exact", strict),
+            ("partial", _as_partial(strict)),
+        ):
+            _add(by_type[mode][t], counts)

@@ -23,9 +23,11 @@ class ScoreReport:
     articles: int
     predicted_articles: int
     unaligned: int
-    """Predicted spans that could not be aligned to their article (they match nothing)."""
+    """Predicted spans that could not be aligned to their article (they match nothing), in the
+    layers the task reads."""
     normalised: int = 0
-    """Text-only spans aligned only after typographic normalisation (curly quotes, dashes, spaces)."""
+    """Text-only spans aligned only after typographic normalisation (curly quotes, dashes, spaces),
+    in the layers the task reads."""
     not_predicted: dict[str, int] = field(default_factory=dict)
     """Per task scored: gold articles whose line lacks the task's layer (or that have no line)."""
     ner: NerScores | None = None
