@@ -137,7 +137,7 @@ def test_record_sets_mirror_the_features(out: Path) -> None:
         if sub["name"] == "start"
     )
     assert filler_start["source"] == {
-        "fileObject": {"@id": "parquet-events"},
+        "fileSet": {"@id": "parquet-events"},
         "extract": {"column": "events"},
         "transform": [{"jsonPath": "arguments"}, {"jsonPath": "start"}],
     }
