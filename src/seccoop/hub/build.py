@@ -55,7 +55,7 @@ from seccoop.hub.configs import (
 )
 from seccoop.hub.parquet import RowEncoder, ShardWriter
 from seccoop.record.io import replace_folder
-from seccoop.record.models import EntityArgument, Mention, Record, Span, Value
+from seccoop.record.models import EntityArgument, Mention, Record, Sentence, Span, Value
 from seccoop.record.tokens import Token, tokenize
 
 if TYPE_CHECKING:
@@ -85,6 +85,8 @@ __all__ = [
 ]
 
 REGENERATE = "seccoop build"
+# A record's sentences in text order, each with its tokens.
+_Sentences = list[tuple["Sentence", list[Token]]]
 # What a previous build leaves in the output folder; anything else there stops the build, so
 # that a wrong --out can never wipe a folder of other files.
 _OUTPUT_ENTRIES = frozenset({"README.md", "croissant.json", "data"})
@@ -138,12 +140,19 @@ def _article_row(record: Record) -> Row:
     return row
 
 
-def _ner_rows(record: Record, file: str) -> list[Row]:
+def _tokenized(record: Record) -> _Sentences:
+    """The record's sentences in text order, each with its tokens (``ner`` and ``spans`` share them)."""
+    return [
+        (sentence, tokenize(record.text, sentence.start, sentence.end))
+        for sentence in sorted(record.sentences, key=lambda s: (s.start, s.end))
+    ]
+
+
+def _ner_rows(record: Record, file: str, sentences: _Sentences | None = None) -> list[Row]:
     types = {e.id: e.type for e in record.entities}
     names = outermost_names(record.mentions)
     out: list[Row] = []
-    for sentence in sorted(record.sentences, key=lambda s: (s.start, s.end)):
-        tokens = tokenize(record.text, sentence.start, sentence.end)
+    for sentence, tokens in _tokenized(record) if sentences is None else sentences:
         inside = [m for m in names if sentence.start <= m.start and m.end <= sentence.end]
         tags = iob2_tags(tokens, [(m.start, m.end, types[m.entity]) for m in inside])
         if tags is None:
@@ -179,11 +188,10 @@ def _token_columns(tokens: Sequence[Token]) -> Row:
     }
 
 
-def _spans_rows(record: Record) -> list[Row]:
+def _spans_rows(record: Record, sentences: _Sentences | None = None) -> list[Row]:
     entities = {e.id: e for e in record.entities}
     out: list[Row] = []
-    for sentence in sorted(record.sentences, key=lambda s: (s.start, s.end)):
-        tokens = tokenize(record.text, sentence.start, sentence.end)
+    for sentence, tokens in _tokenized(record) if sentences is None else sentences:
         first = {t.start: i for i, t in enumerate(tokens)}
         after_last = {t.end: i + 1 for i, t in enumerate(tokens)}
         inside = sorted(
@@ -303,14 +311,19 @@ def _entities_row(record: Record) -> Row:
     return {"article_id": record.id, "text": record.text, "entities": entities}
 
 
-def _rows(config: str, items: Sequence[tuple[Record, str]]) -> list[Row]:
+def _rows(
+    config: str, items: Sequence[tuple[Record, str]], tokenized: Sequence[_Sentences] | None = None
+) -> list[Row]:
+    """The rows of a config for (record, file) items; ``tokenized``: `_tokenized` of each record."""
     check_config(config)
     if config == "articles":
         return [_article_row(r) for r, _ in items]
-    if config == "ner":
-        return [row for r, file in items for row in _ner_rows(r, file)]
-    if config == "spans":
-        return [row for r, _ in items for row in _spans_rows(r)]
+    if config in ("ner", "spans"):
+        sentences = tokenized if tokenized is not None else [_tokenized(r) for r, _ in items]
+        paired = zip(items, sentences, strict=True)
+        if config == "ner":
+            return [row for (r, file), s in paired for row in _ner_rows(r, file, s)]
+        return [row for (r, _), s in paired for row in _spans_rows(r, s)]
     if config == "events":
         return [_events_row(r) for r, _ in items]
     if config == "quotes":
@@ -337,7 +350,8 @@ def _encoder(config: str) -> RowEncoder:
 
 def _chunk_batches(items: Sequence[tuple[Record, str]]) -> list[pa.RecordBatch]:
     """One record batch per config (in `CONFIGS` order) for a chunk of records."""
-    return [_encoder(config).batch(_rows(config, items)) for config in CONFIGS]
+    tokenized = [_tokenized(r) for r, _ in items]  # once for both token configs
+    return [_encoder(config).batch(_rows(config, items, tokenized)) for config in CONFIGS]
 
 
 # What a worker returns: the batches of its chunk, or the BuildError it met (message, findings),
