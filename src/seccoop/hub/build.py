@@ -22,6 +22,7 @@ ontology, never inferred from the data.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import re
 import shutil
@@ -401,7 +402,10 @@ def _batches(corpus: Corpus, jobs: int) -> Iterator[list[pa.RecordBatch]]:
     ]
     work = (tuple(located[i : i + size]) for i in range(0, len(located), size))
     workers = min(jobs, len(chunks))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # forkserver: pyarrow runs threads in this process, and a fork of a threaded process may deadlock
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         pending: deque[Future[_ChunkResult]] = deque(
             pool.submit(_chunk_from_files, c) for c in islice(work, 2 * workers)
         )
