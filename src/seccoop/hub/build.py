@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from seccoop.check.diagnostics import Finding, finding
+from seccoop.check.files import expand_paths
 from seccoop.check.validate import validate_paths
 from seccoop.hub.configs import (
     CONFIGS,
@@ -55,7 +56,7 @@ from seccoop.hub.configs import (
     outermost_names,
 )
 from seccoop.hub.parquet import RowEncoder, ShardWriter
-from seccoop.record.io import replace_folder
+from seccoop.record.io import read_regular, replace_folder
 from seccoop.record.models import EntityArgument, Mention, Record, Sentence, Span, Value
 from seccoop.record.tokens import Token, tokenize
 
@@ -366,7 +367,7 @@ def _chunk_from_files(chunk: tuple[tuple[str, str, str], ...]) -> _ChunkResult:
     try:
         for path, file, record_id in chunk:
             try:
-                record = Record.model_validate_json(Path(path).read_bytes())
+                record = Record.model_validate_json(read_regular(Path(path)))
             except (OSError, ValueError) as exc:
                 raise BuildError(
                     f"{file} changed or went away during the build ({exc}); build again"
@@ -510,9 +511,11 @@ def validate_corpus(articles_dir: Path, *, jobs: int = 1) -> Corpus:
     """Validate the records in ``articles_dir`` once, for every step of a build that needs them.
 
     Raises `BuildError` (with the validator's findings) if a record has an error, a file cannot
-    be read, or there is no record. ``jobs`` worker processes validate the files.
+    be read, or there is no record. ``jobs`` worker processes validate the files. The validator
+    streams (it keeps no file text or model); the files it passed are then read into models
+    with the pydantic fast path, so only the models stay in memory.
     """
-    report = validate_paths([articles_dir], jobs=jobs)
+    report = validate_paths([articles_dir], keep_records=False, jobs=jobs)
     if report.exit_code == 2:
         raise BuildError(f"{articles_dir}: the records cannot be read", report.findings)
     if report.exit_code != 0:
@@ -520,14 +523,21 @@ def validate_corpus(articles_dir: Path, *, jobs: int = 1) -> Corpus:
             f"{articles_dir}: {len(report.errors)} error(s) in the records; fix them before building",
             report.findings,
         )
-    if not report.records:
+    files, _ = expand_paths([articles_dir])
+    if not files:
         raise BuildError(f"{articles_dir}: no records to build from")
-    loaded = sorted(report.records, key=lambda r: r.record.id)
+    loaded = []
+    for path in files:
+        try:
+            loaded.append((Record.model_validate_json(read_regular(path)), str(path), path))
+        except (OSError, ValueError) as exc:
+            raise BuildError(f"{path} changed or went away during the build ({exc}); build again") from None
+    loaded.sort(key=lambda item: item[0].id)
     return Corpus(
         articles=articles_dir,
-        records=tuple(r.record for r in loaded),
-        files=tuple(r.file for r in loaded),
-        paths=tuple(r.path for r in loaded),
+        records=tuple(record for record, _, _ in loaded),
+        files=tuple(file for _, file, _ in loaded),
+        paths=tuple(path for _, _, path in loaded),
         warnings=tuple(f for f in report.findings if f.severity == "warning"),
     )
 
