@@ -118,6 +118,9 @@ class Corpus:
     files: tuple[str, ...]
     """The file of each record as the validator names it in findings."""
     paths: tuple[Path, ...]
+    stamps: tuple[tuple[int, int, int] | None, ...]
+    """Inode, size and modification time of each file before it was validated: the build checks
+    that it reads the same files."""
     warnings: tuple[Finding, ...]
 
 
@@ -359,20 +362,22 @@ def _chunk_batches(items: Sequence[tuple[Record, str]]) -> list[pa.RecordBatch]:
 # What a worker returns: the batches of its chunk, or the BuildError it met (message, findings),
 # as a value, since an exception with findings does not survive pickling as it is.
 _ChunkResult = tuple[list["pa.RecordBatch"], str | None, tuple[Finding, ...]]
+# A record as a worker gets it: path, file as named in findings, id, and `_stamp` at validation.
+_Located = tuple[str, str, str, tuple[int, int, int] | None]
 
 
-def _chunk_from_files(chunk: tuple[tuple[str, str, str], ...]) -> _ChunkResult:
-    """The batches of a chunk given as (path, file, id) of validated records, read in this worker."""
+def _chunk_from_files(chunk: tuple[_Located, ...]) -> _ChunkResult:
+    """The batches of a chunk of validated records, read again in this worker."""
     items = []
     try:
-        for path, file, record_id in chunk:
+        for path, file, record_id, stamp in chunk:
             try:
                 record = Record.model_validate_json(read_regular(Path(path)))
             except (OSError, ValueError) as exc:
                 raise BuildError(
                     f"{file} changed or went away during the build ({exc}); build again"
                 ) from None
-            if record.id != record_id:
+            if record.id != record_id or _stamp(Path(path)) != stamp:
                 raise BuildError(f"{file} changed during the build; build again")
             items.append((record, file))
         return _chunk_batches(items), None, ()
@@ -396,11 +401,10 @@ def _batches(corpus: Corpus, jobs: int) -> Iterator[list[pa.RecordBatch]]:
         return
     from concurrent.futures import Future, ProcessPoolExecutor
 
-    # workers get (path, file, id) of each record and read it themselves: cheaper than pickling models
-    located = [
-        (str(path), file, r.id)
-        for path, file, r in zip(corpus.paths, corpus.files, corpus.records, strict=True)
-    ]
+    # workers read the records themselves (cheaper than pickling models) and check they are
+    # the files that were validated
+    records = zip(corpus.paths, corpus.files, corpus.records, corpus.stamps, strict=True)
+    located = [(str(path), file, r.id, stamp) for path, file, r, stamp in records]
     work = (tuple(located[i : i + size]) for i in range(0, len(located), size))
     workers = min(jobs, len(chunks))
     # forkserver: pyarrow runs threads in this process, and a fork of a threaded process may deadlock
@@ -515,6 +519,8 @@ def validate_corpus(articles_dir: Path, *, jobs: int = 1) -> Corpus:
     streams (it keeps no file text or model); the files it passed are then read into models
     with the pydantic fast path, so only the models stay in memory.
     """
+    files, _ = expand_paths([articles_dir])
+    stamps = {path: _stamp(path) for path in files}
     report = validate_paths([articles_dir], keep_records=False, jobs=jobs)
     if report.exit_code == 2:
         raise BuildError(f"{articles_dir}: the records cannot be read", report.findings)
@@ -523,23 +529,35 @@ def validate_corpus(articles_dir: Path, *, jobs: int = 1) -> Corpus:
             f"{articles_dir}: {len(report.errors)} error(s) in the records; fix them before building",
             report.findings,
         )
-    files, _ = expand_paths([articles_dir])
     if not files:
         raise BuildError(f"{articles_dir}: no records to build from")
     loaded = []
     for path in files:
         try:
-            loaded.append((Record.model_validate_json(read_regular(path)), str(path), path))
+            record = Record.model_validate_json(read_regular(path))
         except (OSError, ValueError) as exc:
             raise BuildError(f"{path} changed or went away during the build ({exc}); build again") from None
+        if _stamp(path) != stamps[path] or stamps[path] is None:
+            raise BuildError(f"{path} changed during the build; build again")
+        loaded.append((record, str(path), path))
     loaded.sort(key=lambda item: item[0].id)
     return Corpus(
         articles=articles_dir,
         records=tuple(record for record, _, _ in loaded),
         files=tuple(file for _, file, _ in loaded),
         paths=tuple(path for _, _, path in loaded),
+        stamps=tuple(stamps[path] for _, _, path in loaded),
         warnings=tuple(f for f in report.findings if f.severity == "warning"),
     )
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    """What tells that a file changed: inode, size and modification time (None: cannot stat)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def build_dataset(
