@@ -190,3 +190,18 @@ def test_build_check_validates_the_records_once(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(seccoop.hub.build, "validate_paths", counting)
     assert check_all(DerivedPaths.of(ARTICLES, ROOT / "dataset" / "hf")) == []
     assert [c for c in calls if ARTICLES in c] == [[ARTICLES]]
+
+
+def test_a_config_without_rows_still_has_one_shard_with_its_schema(tmp_path: Path) -> None:
+    from seccoop.hub.parquet import ShardWriter
+
+    encoder = RowEncoder(features("ner"))
+    writer = ShardWriter(tmp_path, "ner", encoder, max_shard_size=1)
+    writer.write(encoder.batch([]))
+    shards = writer.finish()
+    assert [s.path for s in shards] == [data_file("ner")]
+    table = pq.read_table(tmp_path / data_file("ner"))
+    assert table.num_rows == 0
+    assert table.schema.equals(encoder.schema, check_metadata=False)
+    assert table.schema.metadata[b"huggingface"] == encoder.schema.metadata[b"huggingface"]
+    assert not list((tmp_path / "data" / "ner").glob(".part-*"))

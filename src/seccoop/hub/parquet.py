@@ -148,6 +148,8 @@ class ShardWriter:
 
     def write(self, batch: pa.RecordBatch) -> None:
         """Append a batch, in a new shard if it would take the current one over the size limit."""
+        if batch.num_rows == 0:  # no empty row groups
+            return
         if self._writer is not None and self._shard_bytes + batch.nbytes > self.max_shard_size:
             self._close()
         if self._writer is None:
