@@ -257,8 +257,13 @@ def bench_build(report: Report, corpora: dict[int, Path], reps: int, tmp: Path) 
     report.add(
         "## Build and load",
         "",
-        "| articles | `seccoop build` CPU s | per article | `load_dataset` (articles + ner) CPU s | rows |",
-        "|---:|---:|---:|---:|---:|",
+        "`build_dataset` (validation once, rows streamed as Arrow record batches into Parquet "
+        "shards, card, Croissant) in one process (`jobs=1`); peak RSS is the build process's "
+        "high-water mark.",
+        "",
+        "| articles | `seccoop build` CPU s | per article | peak RSS | `load_dataset` (articles + ner) CPU s "
+        "| rows |",
+        "|---:|---:|---:|---:|---:|---:|",
     )
     for size, folder in corpora.items():
         out = tmp / f"hf-{size}"
@@ -267,7 +272,8 @@ def bench_build(report: Report, corpora: dict[int, Path], reps: int, tmp: Path) 
         shutil.rmtree(cache, ignore_errors=True)
         ld = child("load_dataset", str(out), str(cache))
         report.add(
-            f"| {size:,} | {b['cpu']:.1f} | {1000 * b['cpu'] / size:.1f} ms | {ld['cpu']:.1f} "
+            f"| {size:,} | {b['cpu']:.1f} | {1000 * b['cpu'] / size:.1f} ms | {b['rss'] / 2**20:,.0f} MiB "
+            f"| {ld['cpu']:.1f} "
             f"| {ld['rows']:,} |"
         )
         shutil.rmtree(cache, ignore_errors=True)

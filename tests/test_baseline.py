@@ -131,6 +131,11 @@ def test_write_baselines_end_to_end_on_generated_corpora(corpus: list[Record]) -
             assert "ner_strict_f1" in system["scores"] and "coref_conll_f1" in system["scores"]
             assert all(v is None or 0.0 <= v <= 1.0 for v in system["scores"].values())
         assert (root / "build" / "rules.jsonl").is_file()
+        # records validated by the caller (seccoop build validates once) give the same file
+        again = root / "again.json"
+        validated = sorted(corpus, key=lambda r: r.id)
+        assert write_baselines([articles], again, root / "again", records=validated).exit_code == 0
+        assert again.read_text(encoding="utf-8") == output.read_text(encoding="utf-8")
 
 
 def test_scripts_end_to_end(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from huggingface_hub import DatasetCard, DatasetCardData
 
 from seccoop import __version__
 from seccoop.check.schema import record_schema
-from seccoop.hub.build import CONFIGS, DEFAULT_CONFIG, build_dataset, data_file, features
+from seccoop.hub.build import CONFIGS, DEFAULT_CONFIG, build_dataset, data_file, data_pattern, features
 from seccoop.hub.card import LICENSE_NAME, size_category
 from seccoop.hub.configs import feature_paths, field_descriptions
 from seccoop.hub.load import load_articles
@@ -160,13 +160,14 @@ def test_card_configs_and_dataset_info_match_the_data(
     assert configs.get_default_config_name() == DEFAULT_CONFIG
     infos = DatasetInfosDict.from_dataset_card_data(data)
     for config in CONFIGS:
-        assert configs[config]["data_files"] == [{"split": "test", "path": data_file(config)}]
-        assert (out / data_file(config)).is_file()
+        assert configs[config]["data_files"] == [{"split": "test", "path": data_pattern(config)}]
+        shards = sorted(out.glob(data_pattern(config)))
+        assert [p.relative_to(out).as_posix() for p in shards] == [data_file(config)]
         dataset = load(out, config, hf_cache)
         info = infos[config]
         assert info.features == features(config) == dataset.features  # ClassLabel names included
         assert info.splits["test"].num_examples == dataset.num_rows
-        assert info.download_size == (out / data_file(config)).stat().st_size
+        assert info.download_size == sum(p.stat().st_size for p in shards)
     ner_names = yaml.safe_load(card_of(out).content.split("---")[1])
     ner_info = next(i for i in ner_names["dataset_info"] if i["config_name"] == "ner")
     tags = next(f for f in ner_info["features"] if f["name"] == "ner_tags")

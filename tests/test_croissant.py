@@ -79,8 +79,15 @@ def test_one_file_object_per_parquet_with_its_checksum(out: Path) -> None:
     doc = _document(out)
     assert doc["conformsTo"] == CONFORMS_TO
     assert doc["license"] == "https://creativecommons.org/licenses/by/4.0/"
-    files = {d["contentUrl"]: d for d in doc["distribution"]}
+    files = {d["contentUrl"]: d for d in doc["distribution"] if d["@type"] == "cr:FileObject"}
     assert sorted(files) == sorted(data_file(c) for c in CONFIGS)
+    sets = {d["@id"]: d for d in doc["distribution"] if d["@type"] == "cr:FileSet"}
+    assert sorted(sets) == sorted(f"parquet-{c}" for c in CONFIGS)
+    for config in CONFIGS:  # each config's file set includes exactly its shards
+        included = sorted(
+            p.relative_to(out).as_posix() for p in out.glob(sets[f"parquet-{config}"]["includes"])
+        )
+        assert included == [data_file(config)]
     for path, entry in files.items():
         raw = (out / path).read_bytes()
         assert entry["@type"] == "cr:FileObject"
@@ -130,7 +137,7 @@ def test_record_sets_mirror_the_features(out: Path) -> None:
         if sub["name"] == "start"
     )
     assert filler_start["source"] == {
-        "fileObject": {"@id": "parquet-events"},
+        "fileSet": {"@id": "parquet-events"},
         "extract": {"column": "events"},
         "transform": [{"jsonPath": "arguments"}, {"jsonPath": "start"}],
     }

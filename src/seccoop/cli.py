@@ -208,7 +208,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     paths = DerivedPaths.of(Path(args.articles), Path(args.out))
     try:
         if args.check:
-            stale = check_all(paths, include_drafts=args.include_drafts)
+            stale = check_all(paths, include_drafts=args.include_drafts, jobs=_jobs(args))
         else:
             build_all(paths, include_drafts=args.include_drafts, log=print, jobs=_jobs(args))
             return 0

@@ -53,11 +53,13 @@ from seccoop.bench.predictions import (
     QuotePrediction,
     SpanPrediction,
     ValuePrediction,
+    validate_predictions,
     write_predictions_jsonl,
 )
-from seccoop.bench.score import load_gold, score_aligned, score_files
+from seccoop.bench.score import ScoreRun, align_all, load_gold, score_aligned, score_files
 from seccoop.check.diagnostics import Finding
 from seccoop.record.io import write_text_atomic
+from seccoop.record.models import Record
 from seccoop.record.ontology import load_ontology
 from seccoop.record.tokens import Token, tokenize
 
@@ -576,6 +578,7 @@ def write_baselines(
     predictions_dir: Path,
     *,
     previous: dict[str, Any] | None = None,
+    records: Sequence[Record] | None = None,
 ) -> BaselineRun:
     """Run every system, write its predictions to ``predictions_dir``, score them, write ``output``.
 
@@ -583,10 +586,16 @@ def write_baselines(
     ``seccoop score``, so the numbers are what a user reproduces with the CLI. A system whose extra
     is not installed (:meth:`System.available`) keeps its entry from ``previous`` (the committed
     baselines file), so that ``seccoop build`` needs no heavy package; it is left out if there is none.
+    ``records`` are the records of ``gold`` already validated by the caller (``seccoop build``
+    validates once per run); they are then scored as `score_files` scores them, without
+    validating the gold again.
     """
-    records, errors = load_gold(gold)
-    if errors:
-        return BaselineRun(errors, 2)
+    validated = records
+    if records is None:
+        loaded, errors = load_gold(gold)
+        if errors:
+            return BaselineRun(errors, 2)
+        records = loaded
     systems: list[dict[str, Any]] = []
     written: list[Path] = []
     findings: list[Finding] = []
@@ -599,7 +608,7 @@ def write_baselines(
         path = predictions_dir / f"{system.name}.jsonl"
         write_predictions_jsonl(path, [system.predict(r.id, r.text) for r in records])
         written.append(path)
-        run = score_files(path, gold, "all")
+        run = score_files(path, gold, "all") if validated is None else _score_validated(path, validated)
         findings += run.findings
         if run.report is None:
             return BaselineRun(tuple(findings), run.exit_code, tuple(written))
@@ -618,6 +627,15 @@ def write_baselines(
     write_text_atomic(output, render_baselines(document))
     written.append(output)
     return BaselineRun(tuple(findings), 0, tuple(written))
+
+
+def _score_validated(predictions: Path, records: Sequence[Record]) -> ScoreRun:
+    """`score_files` with task "all" for gold records the caller has validated."""
+    checked = validate_predictions(predictions, records)
+    if checked.exit_code:
+        return ScoreRun(checked.findings, None, checked.exit_code, checked.skipped)
+    report = score_aligned(records, align_all(records, list(checked.predictions)), "all")
+    return ScoreRun(checked.findings, report, 0, checked.skipped)
 
 
 def _check_lexicon() -> None:

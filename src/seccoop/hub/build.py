@@ -1,77 +1,94 @@
 """The Hugging Face build: validated records in, Parquet per config, dataset card and Croissant out.
 
-`build_dataset` validates the records first (invalid data never reaches the package), turns
-them into the rows of every config, writes each config with `datasets` as one Parquet file of
-split ``test`` at ``data/<config>/test-00000-of-00001.parquet``, then writes the dataset card
-(:mod:`seccoop.hub.card`) and the Croissant metadata (:mod:`seccoop.hub.croissant`). Everything is
-written into a temporary folder next to the output folder and swapped in at the end, so a
-failed build leaves the previous output as it was. The same records always give the same
-bytes; `check_build` relies on that to report stale output.
+`build_dataset` takes the records validated once (`validate_corpus`; invalid data never reaches
+the package) and streams them: a chunk of records at a time becomes the rows of every config,
+one Arrow record batch per config (:mod:`seccoop.hub.parquet`: labels mapped to ``ClassLabel``
+ids once per column, not example by example), appended to Parquet shards of split ``test``
+named as the Hub names them, ``data/<config>/test-00000-of-000NN.parquet``, a new shard after
+`MAX_SHARD_SIZE` Arrow bytes. Then it writes the dataset card (:mod:`seccoop.hub.card`) and the
+Croissant metadata (:mod:`seccoop.hub.croissant`). Everything is written into a temporary folder
+next to the output folder and swapped in at the end, so a failed build leaves the previous
+output as it was. The same records always give the same bytes, with any number of worker
+processes; `check_build` relies on that to report stale output.
 
 Configs (described in :mod:`seccoop.hub.configs`): ``articles`` (default; the whole record),
 ``ner`` and ``spans`` (one row per sentence), ``events``, ``quotes`` and ``entities`` (one row
 per article each); every closed vocabulary is a ``ClassLabel``. Features are declared from the
 ontology, never inferred from the data.
 
-`datasets` is imported inside functions, so importing this module stays cheap.
+`datasets` and pyarrow are imported inside functions, so importing this module stays cheap.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
+import multiprocessing
 import os
 import re
 import shutil
 import tempfile
+from collections import deque
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from seccoop.check.diagnostics import Finding, finding
+from seccoop.check.files import expand_paths
 from seccoop.check.validate import validate_paths
 from seccoop.hub.configs import (
     CONFIGS,
     DEFAULT_CONFIG,
+    MAX_SHARD_SIZE,
     SPLIT,
     BuildError,
     ConfigTable,
     Row,
     check_config,
     data_file,
+    data_pattern,
     features,
     iob2_tags,
     ner_labels,
     outermost_names,
 )
-from seccoop.record.io import replace_folder
-from seccoop.record.models import EntityArgument, Mention, Record, Span, Value
+from seccoop.hub.parquet import RowEncoder, ShardWriter
+from seccoop.record.io import read_regular, replace_folder
+from seccoop.record.models import EntityArgument, Mention, Record, Sentence, Span, Value
 from seccoop.record.tokens import Token, tokenize
 
 if TYPE_CHECKING:
-    pass
+    import pyarrow as pa
 
 __all__ = [
     "CONFIGS",
     "DEFAULT_CONFIG",
+    "MAX_SHARD_SIZE",
+    "RECORDS_PER_BATCH",
     "REGENERATE",
     "SPLIT",
     "BuildError",
     "BuildResult",
     "ConfigTable",
+    "Corpus",
     "build_dataset",
     "check_build",
     "data_file",
+    "data_pattern",
     "features",
     "iob2_tags",
     "ner_labels",
     "outermost_names",
     "rows",
+    "validate_corpus",
 ]
 
 REGENERATE = "seccoop build"
+# A record's sentences in text order, each with its tokens.
+_Sentences = list[tuple["Sentence", list[Token]]]
 # What a previous build leaves in the output folder; anything else there stops the build, so
 # that a wrong --out can never wipe a folder of other files.
 _OUTPUT_ENTRIES = frozenset({"README.md", "croissant.json", "data"})
@@ -88,7 +105,23 @@ class BuildResult:
     warnings: tuple[Finding, ...]
 
 
-# ---------------------------------------------------------------- features
+@dataclass(frozen=True)
+class Corpus:
+    """Validated records, sorted by id, with their files: one validation for a whole build.
+
+    `validate_corpus` makes it; `build_dataset`, `check_build`, the baselines and the other
+    checks of :mod:`seccoop.hub.derived` take it instead of validating the records again.
+    """
+
+    articles: Path
+    records: tuple[Record, ...]
+    files: tuple[str, ...]
+    """The file of each record as the validator names it in findings."""
+    paths: tuple[Path, ...]
+    stamps: tuple[tuple[int, int, int] | None, ...]
+    """Inode, size and modification time of each file before it was validated: the build checks
+    that it reads the same files."""
+    warnings: tuple[Finding, ...]
 
 
 # ---------------------------------------------------------------- rows
@@ -112,12 +145,19 @@ def _article_row(record: Record) -> Row:
     return row
 
 
-def _ner_rows(record: Record, file: str) -> list[Row]:
+def _tokenized(record: Record) -> _Sentences:
+    """The record's sentences in text order, each with its tokens (``ner`` and ``spans`` share them)."""
+    return [
+        (sentence, tokenize(record.text, sentence.start, sentence.end))
+        for sentence in sorted(record.sentences, key=lambda s: (s.start, s.end))
+    ]
+
+
+def _ner_rows(record: Record, file: str, sentences: _Sentences | None = None) -> list[Row]:
     types = {e.id: e.type for e in record.entities}
     names = outermost_names(record.mentions)
     out: list[Row] = []
-    for sentence in sorted(record.sentences, key=lambda s: (s.start, s.end)):
-        tokens = tokenize(record.text, sentence.start, sentence.end)
+    for sentence, tokens in _tokenized(record) if sentences is None else sentences:
         inside = [m for m in names if sentence.start <= m.start and m.end <= sentence.end]
         tags = iob2_tags(tokens, [(m.start, m.end, types[m.entity]) for m in inside])
         if tags is None:
@@ -153,11 +193,10 @@ def _token_columns(tokens: Sequence[Token]) -> Row:
     }
 
 
-def _spans_rows(record: Record) -> list[Row]:
+def _spans_rows(record: Record, sentences: _Sentences | None = None) -> list[Row]:
     entities = {e.id: e for e in record.entities}
     out: list[Row] = []
-    for sentence in sorted(record.sentences, key=lambda s: (s.start, s.end)):
-        tokens = tokenize(record.text, sentence.start, sentence.end)
+    for sentence, tokens in _tokenized(record) if sentences is None else sentences:
         first = {t.start: i for i, t in enumerate(tokens)}
         after_last = {t.end: i + 1 for i, t in enumerate(tokens)}
         inside = sorted(
@@ -277,14 +316,19 @@ def _entities_row(record: Record) -> Row:
     return {"article_id": record.id, "text": record.text, "entities": entities}
 
 
-def _rows(config: str, items: Sequence[tuple[Record, str]]) -> list[Row]:
+def _rows(
+    config: str, items: Sequence[tuple[Record, str]], tokenized: Sequence[_Sentences] | None = None
+) -> list[Row]:
+    """The rows of a config for (record, file) items; ``tokenized``: `_tokenized` of each record."""
     check_config(config)
     if config == "articles":
         return [_article_row(r) for r, _ in items]
-    if config == "ner":
-        return [row for r, file in items for row in _ner_rows(r, file)]
-    if config == "spans":
-        return [row for r, _ in items for row in _spans_rows(r)]
+    if config in ("ner", "spans"):
+        sentences = tokenized if tokenized is not None else [_tokenized(r) for r, _ in items]
+        paired = zip(items, sentences, strict=True)
+        if config == "ner":
+            return [row for (r, file), s in paired for row in _ner_rows(r, file, s)]
+        return [row for (r, _), s in paired for row in _spans_rows(r, s)]
     if config == "events":
         return [_events_row(r) for r, _ in items]
     if config == "quotes":
@@ -299,40 +343,113 @@ def rows(config: str, records: Sequence[Record]) -> list[Row]:
 
 # ---------------------------------------------------------------- writing
 
+# Records per Arrow record batch (one Parquet row group per config): the unit of work of the
+# build's worker processes and the memory the build holds at once besides the records.
+RECORDS_PER_BATCH = 64
 
-@contextmanager
-def _quiet_progress() -> Iterator[None]:
-    """Silence the progress bars of `datasets` for the build, then restore the caller's setting."""
-    import datasets
 
-    was_disabled = datasets.are_progress_bars_disabled()
-    datasets.disable_progress_bars()
+@cache
+def _encoder(config: str) -> RowEncoder:
+    return RowEncoder(features(config))
+
+
+def _chunk_batches(items: Sequence[tuple[Record, str]]) -> list[pa.RecordBatch]:
+    """One record batch per config (in `CONFIGS` order) for a chunk of records."""
+    tokenized = [_tokenized(r) for r, _ in items]  # once for both token configs
+    return [_encoder(config).batch(_rows(config, items, tokenized)) for config in CONFIGS]
+
+
+# What a worker returns: the batches of its chunk, or the BuildError it met (message, findings),
+# as a value, since an exception with findings does not survive pickling as it is.
+_ChunkResult = tuple[list["pa.RecordBatch"], str | None, tuple[Finding, ...]]
+# A record as a worker gets it: path, file as named in findings, id, and `_stamp` at validation.
+_Located = tuple[str, str, str, tuple[int, int, int] | None]
+
+
+def _chunk_from_files(chunk: tuple[_Located, ...]) -> _ChunkResult:
+    """The batches of a chunk of validated records, read again in this worker."""
+    items = []
     try:
-        yield
-    finally:
-        if not was_disabled:
-            datasets.enable_progress_bars()
+        for path, file, record_id, stamp in chunk:
+            try:
+                record = Record.model_validate_json(read_regular(Path(path)))
+            except (OSError, ValueError) as exc:
+                raise BuildError(
+                    f"{file} changed or went away during the build ({exc}); build again"
+                ) from None
+            if record.id != record_id or _stamp(Path(path)) != stamp:
+                raise BuildError(f"{file} changed during the build; build again")
+            items.append((record, file))
+        return _chunk_batches(items), None, ()
+    except BuildError as exc:
+        return [], exc.message, exc.findings
 
 
-def _write_config(root: Path, config: str, table_rows: list[Row]) -> ConfigTable:
-    import datasets
+def _batches(corpus: Corpus, jobs: int) -> Iterator[list[pa.RecordBatch]]:
+    """The batches of every chunk of ``RECORDS_PER_BATCH`` records, in record order.
 
-    feats = features(config)
-    dataset = datasets.Dataset.from_list(table_rows, features=feats)
-    relative = data_file(config)
-    target = root / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    dataset.to_parquet(str(target))
-    raw = target.read_bytes()
-    return ConfigTable(
-        config=config,
-        features=feats,
-        rows=tuple(table_rows),
-        num_bytes=dataset.data.nbytes,
-        path=relative,
-        file_size=len(raw),
-        sha256=hashlib.sha256(raw).hexdigest(),
-    )
+    With ``jobs`` > 1 and more than one chunk, worker processes read the (validated) files of
+    their chunks and build the batches; at most two chunks per worker are in flight, so memory
+    does not grow with the corpus. The batches are the same as in this process.
+    """
+    size = max(1, RECORDS_PER_BATCH)
+    items = list(zip(corpus.records, corpus.files, strict=True))
+    chunks = [items[i : i + size] for i in range(0, len(items), size)]
+    if jobs <= 1 or len(chunks) < 2:
+        for chunk in chunks:
+            yield _chunk_batches(chunk)
+        return
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    # workers read the records themselves (cheaper than pickling models) and check they are
+    # the files that were validated
+    records = zip(corpus.paths, corpus.files, corpus.records, corpus.stamps, strict=True)
+    located = [(str(path), file, r.id, stamp) for path, file, r, stamp in records]
+    work = (tuple(located[i : i + size]) for i in range(0, len(located), size))
+    workers = min(jobs, len(chunks))
+    # forkserver: pyarrow runs threads in this process, and a fork of a threaded process may deadlock
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending: deque[Future[_ChunkResult]] = deque(
+            pool.submit(_chunk_from_files, c) for c in islice(work, 2 * workers)
+        )
+        while pending:
+            batches, message, findings = pending.popleft().result()
+            if message is not None:
+                raise BuildError(message, findings)
+            following = next(work, None)
+            if following is not None:
+                pending.append(pool.submit(_chunk_from_files, following))
+            yield batches
+
+
+def _write_configs(root: Path, corpus: Corpus, jobs: int, max_shard_size: int) -> list[ConfigTable]:
+    """Stream the records' rows into the Parquet shards of every config under ``root``."""
+    writers = [ShardWriter(root, config, _encoder(config), max_shard_size) for config in CONFIGS]
+    for batches in _batches(corpus, jobs):
+        for writer, batch in zip(writers, batches, strict=True):
+            writer.write(batch)
+    return [
+        ConfigTable(
+            config=writer.config,
+            features=writer.encoder.features,
+            num_rows=writer.num_rows,
+            num_bytes=writer.num_bytes,
+            shards=writer.finish(),
+            first_row=_first_row(writer.config, corpus),
+        )
+        for writer in writers
+    ]
+
+
+def _first_row(config: str, corpus: Corpus) -> Row | None:
+    """The first row of a config (the card shows it), from the first record that has rows."""
+    for record, file in zip(corpus.records, corpus.files, strict=True):
+        found = _rows(config, [(record, file)])
+        if found:
+            return found[0]
+    return None
 
 
 def _guard_out_dir(out_dir: Path, articles_dir: Path) -> None:
@@ -394,28 +511,17 @@ def _default_side_file(articles_dir: Path, name: str, given: Path | None) -> Pat
     return given if given is not None else articles_dir.parent / name
 
 
-def build_dataset(
-    articles_dir: Path,
-    out_dir: Path,
-    *,
-    agreement: Path | None = None,
-    baselines: Path | None = None,
-    jobs: int = 1,
-) -> BuildResult:
-    """Validate the records in ``articles_dir`` and build the Hugging Face dataset in ``out_dir``.
+def validate_corpus(articles_dir: Path, *, jobs: int = 1) -> Corpus:
+    """Validate the records in ``articles_dir`` once, for every step of a build that needs them.
 
-    ``agreement`` and ``baselines`` are the JSON files the card reports; they default to
-    ``agreement.json`` and ``baselines.json`` next to ``articles_dir`` (``dataset/``), and the
-    card says "pending" when they do not exist. Raises `BuildError` (with the validator's
-    findings) if any record has an error; nothing is written then.
-    ``jobs`` worker processes validate the records. Builds into the same folder's parent are
-    serialized by a lock (a second concurrent build fails with a clear message); the output
-    folder is swapped in atomically and exists, old or new, at every instant.
+    Raises `BuildError` (with the validator's findings) if a record has an error, a file cannot
+    be read, or there is no record. ``jobs`` worker processes validate the files. The validator
+    streams (it keeps no file text or model); the files it passed are then read into models
+    with the pydantic fast path, so only the models stay in memory.
     """
-    from seccoop.hub.card import write_card
-    from seccoop.hub.croissant import write_croissant
-
-    report = validate_paths([articles_dir], jobs=jobs)
+    files, _ = expand_paths([articles_dir])
+    stamps = {path: _stamp(path) for path in files}
+    report = validate_paths([articles_dir], keep_records=False, jobs=jobs)
     if report.exit_code == 2:
         raise BuildError(f"{articles_dir}: the records cannot be read", report.findings)
     if report.exit_code != 0:
@@ -423,12 +529,69 @@ def build_dataset(
             f"{articles_dir}: {len(report.errors)} error(s) in the records; fix them before building",
             report.findings,
         )
-    if not report.records:
+    if not files:
         raise BuildError(f"{articles_dir}: no records to build from")
+    loaded = []
+    for path in files:
+        try:
+            record = Record.model_validate_json(read_regular(path))
+        except (OSError, ValueError) as exc:
+            raise BuildError(f"{path} changed or went away during the build ({exc}); build again") from None
+        if _stamp(path) != stamps[path] or stamps[path] is None:
+            raise BuildError(f"{path} changed during the build; build again")
+        loaded.append((record, str(path), path))
+    loaded.sort(key=lambda item: item[0].id)
+    return Corpus(
+        articles=articles_dir,
+        records=tuple(record for record, _, _ in loaded),
+        files=tuple(file for _, file, _ in loaded),
+        paths=tuple(path for _, _, path in loaded),
+        stamps=tuple(stamps[path] for _, _, path in loaded),
+        warnings=tuple(f for f in report.findings if f.severity == "warning"),
+    )
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    """What tells that a file changed: inode, size and modification time (None: cannot stat)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def build_dataset(
+    articles_dir: Path,
+    out_dir: Path,
+    *,
+    agreement: Path | None = None,
+    baselines: Path | None = None,
+    jobs: int = 1,
+    corpus: Corpus | None = None,
+    max_shard_size: int = MAX_SHARD_SIZE,
+) -> BuildResult:
+    """Build the Hugging Face dataset of the records in ``articles_dir`` into ``out_dir``.
+
+    ``corpus`` is the records as `validate_corpus` gave them (validated once by the caller);
+    without it the records are validated here. Raises `BuildError` (with the validator's
+    findings) if any record has an error; nothing is written then. ``agreement`` and
+    ``baselines`` are the JSON files the card reports; they default to ``agreement.json`` and
+    ``baselines.json`` next to ``articles_dir`` (``dataset/``), and the card says "pending" when
+    they do not exist.
+
+    The rows are streamed: ``RECORDS_PER_BATCH`` records at a time become one Arrow record batch
+    per config, appended to Parquet shards of at most ``max_shard_size`` Arrow bytes. ``jobs``
+    worker processes validate the records and build the batches; the output is byte-identical
+    to a serial build. Builds into the same folder's parent are serialized by a lock (a second
+    concurrent build fails with a clear message); the output folder is swapped in atomically and
+    exists, old or new, at every instant.
+    """
+    from seccoop.hub.card import write_card
+    from seccoop.hub.croissant import write_croissant
+
+    if corpus is None:
+        corpus = validate_corpus(articles_dir, jobs=jobs)
     _guard_out_dir(out_dir, articles_dir)
-    loaded = sorted(report.records, key=lambda r: r.record.id)
-    items = [(r.record, r.file) for r in loaded]
-    records = [r.record for r in loaded]
     agreement = _default_side_file(articles_dir, "agreement.json", agreement)
     baselines = _default_side_file(articles_dir, "baselines.json", baselines)
 
@@ -436,10 +599,9 @@ def build_dataset(
     with _build_lock(out_dir):
         staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
         try:
-            with _quiet_progress():
-                tables = [_write_config(staging, config, _rows(config, items)) for config in CONFIGS]
-            write_card(staging, tables, records, agreement=agreement, baselines=baselines)
-            write_croissant(staging, tables, records)
+            tables = _write_configs(staging, corpus, jobs, max_shard_size)
+            write_card(staging, tables, corpus.records, agreement=agreement, baselines=baselines)
+            write_croissant(staging, tables, corpus.records)
             files = tuple(sorted(_relative_files(staging)))
             _make_readable(staging)
             _swap(staging, out_dir)
@@ -448,10 +610,10 @@ def build_dataset(
             raise
     return BuildResult(
         out_dir=out_dir,
-        records=len(records),
+        records=len(corpus.records),
         num_rows={t.config: t.num_rows for t in tables},
         files=files,
-        warnings=tuple(f for f in report.findings if f.severity == "warning"),
+        warnings=corpus.warnings,
     )
 
 
@@ -472,18 +634,20 @@ def check_build(
     *,
     agreement: Path | None = None,
     baselines: Path | None = None,
+    jobs: int = 1,
+    corpus: Corpus | None = None,
 ) -> list[str]:
     """Rebuild into a temporary folder and list how ``out_dir`` differs, as "path: reason".
 
     An empty list means the committed build is up to date and names the package version, as the
     top versioned section of CHANGELOG.md does (`seccoop.hub.metadata.release_drift`). Raises
-    `BuildError` when the records cannot be built.
+    `BuildError` when the records cannot be built. ``corpus`` and ``jobs``: as for `build_dataset`.
     """
     agreement = _default_side_file(articles_dir, "agreement.json", agreement)
     baselines = _default_side_file(articles_dir, "baselines.json", baselines)
     with tempfile.TemporaryDirectory(prefix="seccoop-check-") as tmp:
         fresh = Path(tmp) / "hf"
-        build_dataset(articles_dir, fresh, agreement=agreement, baselines=baselines)
+        build_dataset(articles_dir, fresh, agreement=agreement, baselines=baselines, jobs=jobs, corpus=corpus)
         expected = _relative_files(fresh)
         actual = _relative_files(out_dir) if out_dir.is_dir() else set()
         drift = []

@@ -355,7 +355,8 @@ def _configs_section(tables: Sequence[ConfigTable]) -> list[str]:
             "",
             CONFIG_SUMMARIES[t.config],
             "",
-            f"File: `{t.path}`, {_plural(t.num_rows, 'row')}. Load it with "
+            f"Files: `{t.path}` ({_plural(len(t.shards), 'Parquet shard')}), "
+            f"{_plural(t.num_rows, 'row')}. Load it with "
             f'`load_dataset("dataset/hf", "{t.config}", split="{SPLIT}")`.',
             "",
             *_table(
@@ -367,8 +368,8 @@ def _configs_section(tables: Sequence[ConfigTable]) -> list[str]:
         if t.config in EXAMPLES:
             purpose, code = EXAMPLES[t.config]
             lines += [f"{purpose}", "", "```python", code.rstrip("\n"), "```", ""]
-        if t.rows:
-            example = _json(_shorten(t.rows[0]))
+        if t.first_row is not None:
+            example = _json(_shorten(t.first_row))
             lines += [
                 "<details><summary>The first row, shortened (class labels shown by name; "
                 "<code>load_dataset</code> returns their integer ids)</summary>",

@@ -25,13 +25,16 @@ __all__ = [
     "CONFIGS",
     "CONFIG_SUMMARIES",
     "DEFAULT_CONFIG",
+    "MAX_SHARD_SIZE",
     "PRETTY_NAME",
     "SPLIT",
     "BuildError",
     "ConfigTable",
     "Row",
+    "Shard",
     "check_config",
     "data_file",
+    "data_pattern",
     "feature_paths",
     "features",
     "field_descriptions",
@@ -63,28 +66,61 @@ class BuildError(Exception):
         self.findings: tuple[Finding, ...] = tuple(findings)
 
 
-@dataclass(frozen=True)
-class ConfigTable:
-    """One config as written: its features, rows and Parquet file (for the card and Croissant)."""
+# The largest Arrow size (uncompressed bytes) of one Parquet shard: `datasets`' own default for
+# push_to_hub and save_to_disk (``datasets.config.MAX_SHARD_SIZE``, "500MB"). A config whose
+# rows are larger is written as several shards ``test-00000-of-000NN.parquet``, ... in row order.
+MAX_SHARD_SIZE = 500 * 10**6
 
-    config: str
-    features: Features
-    rows: tuple[Row, ...]
-    num_bytes: int
+
+@dataclass(frozen=True)
+class Shard:
+    """One Parquet file of a config: its path relative to the output folder, size and SHA-256."""
+
     path: str
     file_size: int
     sha256: str
 
+
+@dataclass(frozen=True)
+class ConfigTable:
+    """One config as written (for the card and Croissant): features, row count, first row, shards."""
+
+    config: str
+    features: Features
+    num_rows: int
+    """Number of rows (examples) of the config's single split."""
+    num_bytes: int
+    """Arrow size of the rows (uncompressed), as `datasets` reports ``num_bytes``."""
+    shards: tuple[Shard, ...]
+    first_row: Row | None = None
+    """The first row, labels as names (the card shows it), or None for an empty config."""
+
     @property
-    def num_rows(self) -> int:
-        """Number of rows (examples) of the config's single split."""
-        return len(self.rows)
+    def path(self) -> str:
+        """The pattern that names every shard of the config (the card's ``data_files``)."""
+        return data_pattern(self.config)
+
+    @property
+    def file_size(self) -> int:
+        """Bytes of all the config's Parquet files together (the card's ``download_size``)."""
+        return sum(s.file_size for s in self.shards)
 
 
-def data_file(config: str) -> str:
-    """The Parquet file of a config, relative to the output folder."""
+def data_file(config: str, shard: int = 0, shards: int = 1) -> str:
+    """The Parquet file of shard ``shard`` of ``shards`` of a config, relative to the output folder.
+
+    The names are those `datasets` and the Hub use: ``data/<config>/test-00000-of-00001.parquet``.
+    """
     check_config(config)
-    return f"data/{config}/{SPLIT}-00000-of-00001.parquet"
+    if not 0 <= shard < shards:
+        raise ValueError(f"shard {shard} is not one of {shards} shard(s)")
+    return f"data/{config}/{SPLIT}-{shard:05d}-of-{shards:05d}.parquet"
+
+
+def data_pattern(config: str) -> str:
+    """The glob that matches every shard of a config (as push_to_hub writes in a card)."""
+    check_config(config)
+    return f"data/{config}/{SPLIT}-*"
 
 
 def check_config(config: str) -> None:

@@ -1,7 +1,9 @@
 """Croissant 1.0 metadata (``croissant.json``) of the built dataset, from the declared features.
 
-One ``cr:FileObject`` per Parquet file (with its SHA-256) and one ``cr:RecordSet`` per config
-whose fields mirror the config's `datasets.Features`: a nested feature becomes a field with
+One ``cr:FileObject`` per Parquet shard (with its SHA-256), one ``cr:FileSet`` per config that
+includes all its shards (``data/<config>/test-*.parquet``, any number of them), and one
+``cr:RecordSet`` per config, read from its file set, whose fields mirror the config's
+`datasets.Features`: a nested feature becomes a field with
 ``subField``s that read the column through a ``jsonPath`` transform, a list sets
 ``repeated: true`` (the Croissant 1.0 spelling), and a ``ClassLabel`` is an ``sc:Integer`` whose
 description lists the label names. The layout follows the Croissant files the Hugging Face
@@ -87,6 +89,10 @@ def _file_id(config: str) -> str:
     return f"parquet-{config}"
 
 
+def _shard_id(config: str, index: int) -> str:
+    return f"parquet-{config}-{index:05d}"
+
+
 def _field(
     config: str, path: list[str], feature: Any, json_path: list[str], meanings: dict[str, str], key: str = ""
 ) -> dict[str, Any]:
@@ -124,7 +130,7 @@ def _field(
         out["dataType"] = _DATA_TYPES[feature.dtype]
     else:
         raise ValueError(f"{field_id}: no Croissant data type for feature {feature!r}")
-    source: dict[str, Any] = {"fileObject": {"@id": _file_id(config)}, "extract": {"column": path[0]}}
+    source: dict[str, Any] = {"fileSet": {"@id": _file_id(config)}, "extract": {"column": path[0]}}
     if json_path:
         steps = [{"jsonPath": step} for step in json_path]
         source["transform"] = steps[0] if len(steps) == 1 else steps
@@ -138,19 +144,33 @@ def croissant(tables: Sequence[ConfigTable], records: Sequence[Record]) -> dict[
     urls = {k.lower(): v for k, v in meta.urls.items()}
     homepage = urls.get("homepage") or urls.get("repository")
     n = len(records)
-    distribution = [
-        {
-            "@type": "cr:FileObject",
-            "@id": _file_id(t.config),
-            "name": _file_id(t.config),
-            "description": f"Parquet file of the `{t.config}` config, split `{SPLIT}`.",
-            "contentUrl": t.path,
-            "contentSize": f"{t.file_size} B",
-            "encodingFormat": "application/x-parquet",
-            "sha256": t.sha256,
-        }
-        for t in tables
-    ]
+    distribution: list[dict[str, Any]] = []
+    for t in tables:
+        distribution += [
+            {
+                "@type": "cr:FileObject",
+                "@id": _shard_id(t.config, index),
+                "name": _shard_id(t.config, index),
+                "description": f"Parquet shard {index + 1} of {len(t.shards)} of the `{t.config}` "
+                f"config, split `{SPLIT}`.",
+                "contentUrl": shard.path,
+                "contentSize": f"{shard.file_size} B",
+                "encodingFormat": "application/x-parquet",
+                "sha256": shard.sha256,
+            }
+            for index, shard in enumerate(t.shards)
+        ]
+        distribution.append(
+            {
+                "@type": "cr:FileSet",
+                "@id": _file_id(t.config),
+                "name": _file_id(t.config),
+                "description": f"The Parquet shards of the `{t.config}` config, split `{SPLIT}`, "
+                "in row order.",
+                "encodingFormat": "application/x-parquet",
+                "includes": f"{t.path}.parquet",
+            }
+        )
     record_sets = [
         {
             "@type": "cr:RecordSet",

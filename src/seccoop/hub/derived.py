@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,8 +41,8 @@ from seccoop.bench.baseline import LEADERBOARD_BEGIN, LEADERBOARD_END, leaderboa
 from seccoop.bench.schemas import REGENERATE as SCHEMAS_FIX
 from seccoop.bench.schemas import check_schemas
 from seccoop.check.diagnostics import render
-from seccoop.check.validate import corpus_root, validate_paths
-from seccoop.hub.build import BuildError, build_dataset, check_build
+from seccoop.check.validate import corpus_root
+from seccoop.hub.build import BuildError, Corpus, build_dataset, check_build, validate_corpus
 from seccoop.hub.stats import README_BEGIN, README_END, render_stats
 from seccoop.record.io import splice, write_text_atomic
 from seccoop.record.models import Record
@@ -124,22 +124,12 @@ class Stale:
         return f"{self.item}: {self.reason}; fix: {self.fix}"
 
 
-def _records(paths: DerivedPaths) -> list[Record]:
-    report = validate_paths([paths.articles])
-    if report.exit_code:
-        raise BuildError(
-            f"{paths.articles}: the records have {len(report.errors)} error(s); run: seccoop validate",
-            report.findings,
-        )
-    return sorted(report.models, key=lambda r: r.id)
-
-
-def drafts_in(records: list[Record]) -> list[str]:
+def drafts_in(records: Sequence[Record]) -> list[str]:
     """The ids of the records whose status is ``draft``."""
     return [r.id for r in records if r.annotation.status == "draft"]
 
 
-def _refuse_drafts(records: list[Record], include_drafts: bool) -> None:
+def _refuse_drafts(records: Sequence[Record], include_drafts: bool) -> None:
     drafts = drafts_in(records)
     if drafts and not include_drafts:
         raise BuildError(
@@ -170,19 +160,21 @@ def agreement_outputs(paths: DerivedPaths) -> dict[Path, str]:
     return out
 
 
-def _baselines_text(paths: DerivedPaths) -> str:
+def _baselines_text(paths: DerivedPaths, corpus: Corpus) -> str:
     with tempfile.TemporaryDirectory(prefix="seccoop-baselines-") as tmp:
         out = Path(tmp) / "baselines.json"
         previous = (
             json.loads(paths.baselines.read_text(encoding="utf-8")) if paths.baselines.exists() else None
         )
-        run = write_baselines([paths.articles], out, Path(tmp) / "predictions", previous=previous)
+        run = write_baselines(
+            [paths.articles], out, Path(tmp) / "predictions", previous=previous, records=corpus.records
+        )
         if run.exit_code:
             raise BuildError("the baselines cannot be scored", run.findings)
         return out.read_text(encoding="utf-8")
 
 
-def _readme_text(paths: DerivedPaths, records: list[Record], baselines: str) -> str | None:
+def _readme_text(paths: DerivedPaths, records: Sequence[Record], baselines: str) -> str | None:
     if not paths.readme.exists():
         return None
     text = paths.readme.read_text(encoding="utf-8")
@@ -202,27 +194,33 @@ def build_all(
 ) -> list[Path]:
     """Regenerate every derived file in order; return what was written. Raises `BuildError`.
 
-    ``jobs`` worker processes validate the records of the Hugging Face build."""
-    records = _records(paths)
-    _refuse_drafts(records, include_drafts)
+    The records are validated once (``jobs`` worker processes), and every step takes them
+    from that one validation; ``jobs`` worker processes also build the Parquet rows."""
+    corpus = validate_corpus(paths.articles, jobs=jobs)
+    _refuse_drafts(corpus.records, include_drafts)
     written: list[Path] = []
     for path, text in agreement_outputs(paths).items():
         write_text_atomic(path, text)
         written.append(path)
         log(f"wrote {path}")
-    baselines = _baselines_text(paths)
+    baselines = _baselines_text(paths, corpus)
     write_text_atomic(paths.baselines, baselines)
     written.append(paths.baselines)
     log(f"wrote {paths.baselines}")
     result = build_dataset(
-        paths.articles, paths.hf, agreement=paths.agreement_json, baselines=paths.baselines, jobs=jobs
+        paths.articles,
+        paths.hf,
+        agreement=paths.agreement_json,
+        baselines=paths.baselines,
+        jobs=jobs,
+        corpus=corpus,
     )
     if result.warnings:
         log(render(result.warnings, "human"))
     rows = ", ".join(f"{config} {n}" for config, n in result.num_rows.items())
     log(f"built {paths.hf} from {result.records} record(s); rows: {rows}")
     written.append(paths.hf)
-    readme = _readme_text(paths, records, baselines)
+    readme = _readme_text(paths, corpus.records, baselines)
     if readme is not None:
         write_text_atomic(paths.readme, readme)
         written.append(paths.readme)
@@ -230,46 +228,51 @@ def build_all(
     return written
 
 
-def _stale_links(paths: DerivedPaths) -> list[Stale]:
+def _stale_links(paths: DerivedPaths, corpus: Corpus) -> list[Stale]:
     """Records whose entities lack a confirmed QID (or carry another one)."""
     if not paths.links.exists():
         return []
     table = json.loads(paths.links.read_text(encoding="utf-8"))
     out = []
-    for loaded in validate_paths([paths.articles]).records:
-        record = loaded.record
+    # in file order, as the validator lists the records
+    for path, record in sorted(zip(corpus.paths, corpus.records, strict=True), key=lambda pr: pr[0]):
         linked = apply_links(record, table)
         differ = [
             e.name for e, f in zip(record.entities, linked.entities, strict=True) if e.wikidata != f.wikidata
         ]
         if differ:
             names = ", ".join(differ[:5]) + (" ..." if len(differ) > 5 else "")
-            out.append(
-                Stale(str(loaded.path), f"Wikidata QIDs differ from the confirmed links ({names})", LINK_FIX)
-            )
+            out.append(Stale(str(path), f"Wikidata QIDs differ from the confirmed links ({names})", LINK_FIX))
     return out
 
 
-def check_all(paths: DerivedPaths, *, include_drafts: bool = False) -> list[Stale]:
-    """Every derived item that is stale, each with the command that fixes it. Raises `BuildError`."""
-    records = _records(paths)
-    _refuse_drafts(records, include_drafts)
+def check_all(paths: DerivedPaths, *, include_drafts: bool = False, jobs: int = 1) -> list[Stale]:
+    """Every derived item that is stale, each with the command that fixes it. Raises `BuildError`.
+
+    The records are validated once (``jobs`` worker processes) for every check."""
+    corpus = validate_corpus(paths.articles, jobs=jobs)
+    _refuse_drafts(corpus.records, include_drafts)
     stale: list[Stale] = []
     for drift in check_schemas(paths.schemas) if paths.schemas.is_dir() else []:
         stale.append(Stale(str(drift.path), drift.reason, SCHEMAS_FIX))
-    stale += _stale_links(paths)
+    stale += _stale_links(paths, corpus)
     for path, text in agreement_outputs(paths).items():
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             stale.append(Stale(str(path), "differs from the annotation passes", AGREEMENT_FIX))
-    baselines = _baselines_text(paths)
+    baselines = _baselines_text(paths, corpus)
     current = paths.baselines.read_text(encoding="utf-8") if paths.baselines.exists() else None
     if current != baselines:
         stale.append(Stale(str(paths.baselines), "differs from the scores of the records", "seccoop build"))
     for line in check_build(
-        paths.articles, paths.hf, agreement=paths.agreement_json, baselines=paths.baselines
+        paths.articles,
+        paths.hf,
+        agreement=paths.agreement_json,
+        baselines=paths.baselines,
+        jobs=jobs,
+        corpus=corpus,
     ):
         stale.append(Stale(f"{paths.hf}/{line.split(': ', 1)[0]}", line.split(": ", 1)[-1], "seccoop build"))
-    readme = _readme_text(paths, records, baselines)
+    readme = _readme_text(paths, corpus.records, baselines)
     if readme is not None and readme != paths.readme.read_text(encoding="utf-8"):
         stale.append(Stale(str(paths.readme), "statistics or baseline table differ", "seccoop build"))
     return stale
