@@ -474,8 +474,8 @@ PLANS = {
     "through importlib.metadata, which reads the entry points of every installed distribution, and one "
     "model) is most of it and is not seccoop's to cut without disabling users' plugins. seccoop's share: "
     "building the one Record validator (deferred to first use, one build for the 15 classes), the "
-    "check modules, the argument parser of every command, and one record's checks. Plan: build only the chosen "
-    "command's parser; below that, only fewer "
+    "check modules, the argument parser of every command, and one record's checks. Plan: build "
+    "only the chosen command's parser; below that, only fewer "
     "installed distributions (a slim virtualenv) or PYDANTIC_DISABLE_PLUGINS=1 when no pydantic "
     "plugin is wanted.",
     "## Validation throughput": "Validation speed (about 20 articles/s and 0.37 MiB more per "
