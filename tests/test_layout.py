@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -173,3 +174,28 @@ def test_version_and_help_import_neither_pydantic_nor_the_validator() -> None:
         assert code == 0
         assert "seccoop.cli" in modules
         assert _top(modules, {"pydantic", "seccoop.record", "seccoop.check", "importlib.metadata"}) == set()
+
+
+def _plugins_after(env_value: str | None) -> str:
+    """``repr`` of pydantic's plugin cache after ``seccoop validate`` in a fresh interpreter
+    (None: discovery never ran), with PYDANTIC_DISABLE_PLUGINS unset or set to ``env_value``."""
+    code = (
+        "import sys\n"
+        "from seccoop.cli import main\n"
+        "code = main(['validate', sys.argv[1]])\n"
+        "import pydantic.plugin._loader as loader\n"
+        "print(repr(loader._plugins))\n"
+        "sys.exit(code)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    if env_value is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = env_value
+    argv = [sys.executable, "-c", code, str(_FIXTURES / "valid")]
+    run = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    return run.stdout.strip().splitlines()[-1]
+
+
+def test_the_command_skips_pydantic_plugin_discovery_unless_asked() -> None:
+    assert _plugins_after(None) == "None"  # discovery (a scan of every distribution) never ran
+    assert _plugins_after("") != "None"  # an empty value lets plugins in: discovery ran

@@ -87,6 +87,34 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out.strip() == f"seccoop {__version__}"
 
 
+def _subcommands(parser: Any) -> dict[str, Any]:
+    return dict(next(a for a in parser._actions if a.dest == "command").choices)
+
+
+def test_the_parser_built_for_one_command_is_that_command_of_the_whole_parser() -> None:
+    # main() builds only the chosen command's parser (start-up); it must be the same parser
+    whole = _subcommands(_parser())
+    assert whole
+    for name, sub in whole.items():
+        alone = _subcommands(_parser(name))
+        assert list(alone) == [name]
+
+        def shape(p: Any) -> list[tuple[Any, ...]]:
+            return [(a.option_strings, a.dest, a.default, a.choices, a.nargs, a.required) for a in p._actions]
+
+        assert shape(alone[name]) == shape(sub), name
+        assert alone[name].get_default("func") is sub.get_default("func")
+
+
+def test_an_unknown_command_is_refused_with_the_list_of_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["no-such-command"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "invalid choice: 'no-such-command'" in err
+    assert "'validate'" in err and "'build'" in err
+
+
 def test_every_option_of_every_command_has_help_text() -> None:
     parser = _parser()
     commands = next(a for a in parser._actions if a.dest == "command").choices
