@@ -79,6 +79,34 @@ r = validate_paths([Path(sys.argv[1])], keep_records=False, jobs=int(sys.argv[2]
 ch = resource.getrusage(resource.RUSAGE_CHILDREN)
 done(files=r.files, findings=len(r.findings), children_cpu=ch.ru_utime + ch.ru_stime)
 """,
+    "validate-stages": """
+# Where one record's validation time goes: the same calls validate_paths makes per file, timed
+# one by one (CPU), on every file of the corpus in one process.
+from seccoop.check.contribution import check_canonical, check_metadata_notes
+from seccoop.check.corpus import corpus_entry
+from seccoop.check.files import clear_caches, unsafe_link
+from seccoop.check.semantic import check_record
+from seccoop.check.structure import load_record_file
+from seccoop.record.canonical import same_serialization
+from seccoop.record.io import read_regular
+from seccoop.record.models import Record
+files = sorted(Path(sys.argv[1]).glob("*.json"))
+clear_caches()
+Record.model_validate_json(files[0].read_bytes())  # the validator is built once, not timed
+stages = dict.fromkeys(("links", "read", "parse", "serializer", "load_total", "semantic", "other"), 0.0)
+t0 = time.process_time(); w0 = time.perf_counter()
+clock = time.process_time
+for f in files:
+    a = clock(); unsafe_link(f); b = clock(); raw = read_regular(f); c = clock()
+    model = Record.model_validate_json(raw); d = clock(); same_serialization(model, raw); e = clock()
+    loaded, _ = load_record_file(f); g = clock()
+    findings = check_record(loaded); h = clock()
+    findings += check_metadata_notes(loaded); findings += check_canonical(loaded); corpus_entry(loaded)
+    i = clock()
+    for key, value in zip(stages, (b - a, c - b, d - c, e - d, g - e, h - g, i - h)):
+        stages[key] += value
+done(files=len(files), **stages)
+""",
     "json.loads": """
 files = sorted(Path(sys.argv[1]).glob("*.json"))
 t0 = time.process_time(); w0 = time.perf_counter()
@@ -245,6 +273,30 @@ def bench_validate(report: Report, corpora: dict[int, Path], reps: int) -> None:
         f"(lowest {rate:,.0f}/s). Memory flat in the number of articles: "
         f"{growth / 1024:.1f} KiB more peak RSS per added article between {sizes[0]:,} and {sizes[-1]:,} "
         f"({'flat' if growth < 10 * 1024 else 'NOT flat'}).",
+        "",
+    )
+    size, folder = sizes[0], corpora[sizes[0]]
+    stages = median_of(reps, lambda: child("validate-stages", str(folder)))
+    per = {key: 1000 * value / size for key, value in stages.items()}
+    report.add(
+        f"Where the time goes, per record (CPU ms, {size:,} articles, median of the runs): each step "
+        "that `validate_paths` takes per file, timed on its own in one process. The first four are "
+        "the parts of loading a file; the loading row is a whole `load_record_file` call.",
+        "",
+        "| step | ms per record | relative to the parse |",
+        "|---|---:|---:|",
+        *(
+            f"| {label} | {per[key]:.2f} | {per[key] / per['parse']:.2f}× |"
+            for key, label in (
+                ("links", "symlink check of the path"),
+                ("read", "reading the file (size-bounded, regular files only)"),
+                ("parse", "`Record.model_validate_json` (pydantic-core)"),
+                ("serializer", "canonical layout and repeated keys (pydantic-core serializer)"),
+                ("load_total", "loading, whole (the four above, decoding, locator)"),
+                ("semantic", "semantic checks (`check_record`: seed hash, spans, references, tokens)"),
+                ("other", "metadata notes, canonical order, corpus summary"),
+            )
+        ),
         "",
     )
     size, folder = sizes[-1], corpora[sizes[-1]]
@@ -485,20 +537,18 @@ PLANS = {
     "smaller than the noise between runs on this machine; below it, only fewer model classes (one "
     "class per span kind shares a schema) or a pydantic release with a cheaper import.",
     "## Validation throughput": "Validation speed (about 20 articles/s and 0.37 MiB more per "
-    "article before issue 9; memory now flat). Where a valid synthetic record's time goes, measured "
-    "in one process on 1,000 records: `model_validate_json` about 1.1 ms (pydantic-core, compiled; "
-    "the same call the reference column makes), the canonical-layout check about 0.5 ms (one pass "
-    "of pydantic-core's compiled serializer, which also rules out repeated keys), the semantic checks "
-    "about 0.8 ms (pure Python over some 300 spans and references: surfaces, ids, references, "
-    "sentences, token boundaries, missed mentions), and file reading, the seed's hash and the link "
-    "checks about 0.4 ms. 1,000 articles/s on one core is above the speed of "
-    "`model_validate_json` alone on this machine (the reference column), so no validator that "
-    "parses with the models can meet it here; 0.5x of `model_validate_json` needs the semantic "
-    "checks and the canonical check to cost about as much as the parse. Plan: move the per-span "
-    "and reference checks into compiled code over column arrays (a small Rust extension built "
-    "with PyO3, or Cython) and write the canonical form with a serializer that skips pydantic's "
-    "per-model overhead. Meanwhile `--jobs` (default: every core) scales with the cores, because "
-    "files are checked independently.",
+    "article before issue 9; memory now flat). The table of steps above shows where a record's time "
+    "goes. The parse (`model_validate_json`, compiled) is the reference column itself, so 1,000 "
+    "articles/s on one core is faster than the parse alone on this machine: no validator that "
+    "parses with the models can meet it here. For 0.5x of `model_validate_json`, everything after "
+    "the parse must cost no more than the parse; the canonical-layout check (compiled serializer, "
+    "which also rules out repeated keys) is about half a parse and the semantic checks (pure Python "
+    "over some 300 spans and references per record, already one pass per layer with set and bisect "
+    "lookups) about one parse, so pure-Python checks cannot get there. Plan: move the per-span, "
+    "token and reference checks into compiled code over column arrays (a small Rust extension "
+    "built with PyO3, or Cython), and skip the serializer for files whose bytes hash to a record "
+    "already checked (a cache for unchanged records in pull requests). Meanwhile `--jobs` (default: "
+    "every core) scales with the cores, because files are checked independently.",
     "## NER scoring": "NER scoring: the cold call aligns only the mentions layer, checks token "
     "boundaries around each name instead of tokenizing sentences, and counts the SemEval modes "
     "with set operations; what is left is Python work per name (about 150 per article). Plan: "
