@@ -106,7 +106,8 @@ def in_canonical_order(record: Record) -> bool:
     for layer in (record.zones, record.sentences, record.mentions, record.non_mentions, record.values):
         if not _ordered(layer, [(x.start, -x.end) for x in layer], _model_span_key):
             return False
-    if not _ordered(record.entities, [0] * len(record.entities), lambda e: _id_key(e.id)):
+    entity_keys = [_id_key(e.id) for e in record.entities]
+    if entity_keys != sorted(entity_keys):
         return False
     triggers = [(e.trigger.start, -e.trigger.end) for e in record.events]
     if not _ordered(record.events, triggers, lambda e: (e.trigger.start, -e.trigger.end, _id_key(e.id))):
