@@ -313,9 +313,10 @@ def bench_build(report: Report, corpora: dict[int, Path], reps: int, tmp: Path) 
     report.add(
         "## Build and load",
         "",
-        "`build_dataset` (validation once, rows streamed as Arrow record batches into Parquet "
-        "shards, card, Croissant) in one process (`jobs=1`); peak RSS is the build process's "
-        "high-water mark.",
+        "`build_dataset` (validation once; then the records read again one chunk at a time, none "
+        "kept: rows streamed as Arrow record batches into Parquet shards, the card's statistics "
+        "added up from per-record counts; card, Croissant) in one process (`jobs=1`); peak RSS is "
+        "the build process's high-water mark.",
         "",
         "| articles | `seccoop build` CPU s | per article | peak RSS | `load_dataset` (articles + ner) CPU s "
         "| rows |",

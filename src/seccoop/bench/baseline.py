@@ -38,7 +38,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -46,6 +47,7 @@ from typing import Any
 
 from seccoop import __version__
 from seccoop.bench.predictions import (
+    AlignedPrediction,
     ArgumentPrediction,
     ArticlePrediction,
     EventPrediction,
@@ -53,10 +55,32 @@ from seccoop.bench.predictions import (
     QuotePrediction,
     SpanPrediction,
     ValuePrediction,
-    validate_predictions,
+    dump_prediction,
     write_predictions_jsonl,
 )
-from seccoop.bench.score import ScoreRun, align_all, load_gold, score_aligned, score_files
+from seccoop.bench.score import (
+    NER_MODES,
+    TASK_LAYERS,
+    Accuracy,
+    CorefScore,
+    EntityScores,
+    EventScores,
+    NerScores,
+    QuoteScores,
+    Score,
+    ScoreReport,
+    SemEvalScore,
+    ValueScores,
+    align_all,
+    b_cubed,
+    ceaf_e,
+    load_gold,
+    muc,
+    score_aligned,
+    score_files,
+)
+from seccoop.bench.score.event_coref import EventCorefScores, event_clusters
+from seccoop.bench.score.ner import _conll_of, _mode_of, _type_order
 from seccoop.check.diagnostics import Finding
 from seccoop.record.io import write_text_atomic
 from seccoop.record.models import Record
@@ -68,6 +92,7 @@ __all__ = [
     "SYSTEMS",
     "TRIGGERS",
     "BaselineRun",
+    "StreamedScore",
     "System",
     "predict_rules",
     "predict_spacy_sm",
@@ -578,7 +603,7 @@ def write_baselines(
     predictions_dir: Path,
     *,
     previous: dict[str, Any] | None = None,
-    records: Sequence[Record] | None = None,
+    records: Iterable[Record] | None = None,
 ) -> BaselineRun:
     """Run every system, write its predictions to ``predictions_dir``, score them, write ``output``.
 
@@ -586,20 +611,51 @@ def write_baselines(
     ``seccoop score``, so the numbers are what a user reproduces with the CLI. A system whose extra
     is not installed (:meth:`System.available`) keeps its entry from ``previous`` (the committed
     baselines file), so that ``seccoop build`` needs no heavy package; it is left out if there is none.
-    ``records`` are the records of ``gold`` already validated by the caller (``seccoop build``
-    validates once per run); they are then scored as `score_files` scores them, without
-    validating the gold again.
+    ``records`` are the records of ``gold`` already validated by the caller, in id order
+    (``seccoop build`` validates once per run and reads them one at a time); they are then
+    streamed: each is predicted, scored alone and dropped, and the scores added up
+    (`StreamedScore`) equal those of `score_files`, without validating the gold again.
     """
-    validated = records
     if records is None:
         loaded, errors = load_gold(gold)
         if errors:
             return BaselineRun(errors, 2)
-        records = loaded
+        return _write_baselines_scored(gold, loaded, output, predictions_dir, previous)
+    return _write_baselines_streamed(records, output, predictions_dir, previous)
+
+
+def _kept_systems(previous: dict[str, Any] | None) -> dict[Any, Any]:
+    return {s.get("name"): s for s in (previous or {}).get("systems", []) if isinstance(s, dict)}
+
+
+def _system_entry(system: System, report: ScoreReport) -> dict[str, Any]:
+    own = {k for task in system.tasks for k in score_aligned([], [], task).headline()}  # type: ignore[arg-type]
+    scores = {k: (round(v, 4) if v is not None and k in own else None) for k, v in report.headline().items()}
+    return {"name": system.name, "description": system.description, "scores": scores}
+
+
+def _document(articles: int, systems: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "version": BASELINES_FORMAT_VERSION,
+        "seccoop": __version__,
+        "task": "all",
+        "articles": articles,
+        "systems": systems,
+    }
+
+
+def _write_baselines_scored(
+    gold: Sequence[Path],
+    records: Sequence[Record],
+    output: Path,
+    predictions_dir: Path,
+    previous: dict[str, Any] | None,
+) -> BaselineRun:
+    """Every system's predictions file scored by `score_files`, as ``seccoop score`` scores it."""
     systems: list[dict[str, Any]] = []
     written: list[Path] = []
     findings: list[Finding] = []
-    kept = {s.get("name"): s for s in (previous or {}).get("systems", []) if isinstance(s, dict)}
+    kept = _kept_systems(previous)
     for system in SYSTEMS.values():
         if not system.available():
             if system.name in kept:
@@ -608,34 +664,231 @@ def write_baselines(
         path = predictions_dir / f"{system.name}.jsonl"
         write_predictions_jsonl(path, [system.predict(r.id, r.text) for r in records])
         written.append(path)
-        run = score_files(path, gold, "all") if validated is None else _score_validated(path, validated)
+        run = score_files(path, gold, "all")
         findings += run.findings
         if run.report is None:
             return BaselineRun(tuple(findings), run.exit_code, tuple(written))
-        own = {k for task in system.tasks for k in score_aligned([], [], task).headline()}  # type: ignore[arg-type]
-        scores = {
-            k: (round(v, 4) if v is not None and k in own else None) for k, v in run.report.headline().items()
-        }
-        systems.append({"name": system.name, "description": system.description, "scores": scores})
-    document = {
-        "version": BASELINES_FORMAT_VERSION,
-        "seccoop": __version__,
-        "task": "all",
-        "articles": len(records),
-        "systems": systems,
-    }
-    write_text_atomic(output, render_baselines(document))
+        systems.append(_system_entry(system, run.report))
+    write_text_atomic(output, render_baselines(_document(len(records), systems)))
     written.append(output)
     return BaselineRun(tuple(findings), 0, tuple(written))
 
 
-def _score_validated(predictions: Path, records: Sequence[Record]) -> ScoreRun:
-    """`score_files` with task "all" for gold records the caller has validated."""
-    checked = validate_predictions(predictions, records)
-    if checked.exit_code:
-        return ScoreRun(checked.findings, None, checked.exit_code, checked.skipped)
-    report = score_aligned(records, align_all(records, list(checked.predictions)), "all")
-    return ScoreRun(checked.findings, report, 0, checked.skipped)
+def _write_baselines_streamed(
+    records: Iterable[Record], output: Path, predictions_dir: Path, previous: dict[str, Any] | None
+) -> BaselineRun:
+    """The baselines of validated records read one at a time: each record is predicted by every
+    system, its prediction written, aligned and scored, and the record dropped; the scores are
+    added up document by document (`StreamedScore`), equal to scoring the whole list at once."""
+    kept = _kept_systems(previous)
+    running = [s for s in SYSTEMS.values() if s.available()]
+    predictions_dir.mkdir(parents=True, exist_ok=True)
+    paths = [predictions_dir / f"{s.name}.jsonl" for s in running]
+    totals = [StreamedScore() for _ in running]
+    articles = 0
+    handles = [path.open("w", encoding="utf-8") for path in paths]
+    try:
+        for record in records:
+            articles += 1
+            for system, handle, total in zip(running, handles, totals, strict=True):
+                line = dump_prediction(system.predict(record.id, record.text))
+                handle.write(line + "\n")
+                # scored as read back from the file, as `seccoop score` reads it
+                prediction = ArticlePrediction.model_validate(json.loads(line))
+                total.add(record, align_all([record], [prediction])[0])
+    finally:
+        for handle in handles:
+            handle.close()
+    entries = {s.name: _system_entry(s, t.report()) for s, t in zip(running, totals, strict=True)}
+    systems = [
+        entries[name] if name in entries else kept[name]
+        for name in SYSTEMS
+        if name in entries or name in kept
+    ]
+    write_text_atomic(output, render_baselines(_document(articles, systems)))
+    return BaselineRun((), 0, (*paths, output))
+
+
+class StreamedScore:
+    """`score_aligned(records, aligned, "all")` added up one document at a time.
+
+    Each document is scored alone and only its counts are kept: every measure of the scorer
+    sums counts over documents (micro counts, per-type counts, the coreference numerators and
+    denominators in document order, as the reference scorer does), except event coreference,
+    which pools the event clusters of all articles: only those clusters (trigger spans and
+    labels) are kept for it. `report` gives the report the whole list would give.
+    """
+
+    def __init__(self) -> None:
+        self.articles = self.predicted_articles = self.unaligned = self.normalised = 0
+        self.not_predicted: Counter[str] = Counter()
+        self.ner_micro = {mode: [0] * 5 for mode in NER_MODES}
+        self.ner_types: dict[str, defaultdict[str, list[int]]] = {
+            mode: defaultdict(lambda: [0] * 5) for mode in NER_MODES
+        }
+        self.conll: tuple[Counter[str], Counter[str], Counter[str]] = (Counter(), Counter(), Counter())
+        self.mentions = [0, 0, 0]
+        self.coref: dict[str, float] = defaultdict(float)
+        self.links = [0, 0]
+        self.values = [0] * 6
+        self.value_types: dict[str, list[int]] = defaultdict(lambda: [0] * 4)
+        self.events: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+        self.event_key: list[set[Hashable]] = []
+        self.event_response: list[set[Hashable]] = []
+        self.quotes: dict[tuple[str, str | None], list[int]] = defaultdict(lambda: [0, 0, 0])
+        self.cue = [0, 0, 0]
+        self.speaker = [0, 0]
+
+    def add(self, record: Record, aligned: AlignedPrediction) -> None:
+        """Add one document (in the order of the records)."""
+        one = score_aligned([record], [aligned], "all")
+        assert one.ner and one.entities and one.values and one.events and one.quotes
+        self.articles += 1
+        self.predicted_articles += one.predicted_articles
+        self.unaligned += one.unaligned
+        self.normalised += one.normalised
+        self.not_predicted.update(one.not_predicted)
+        for mode, result in one.ner.modes.items():
+            _add(self.ner_micro[mode], _semeval(result.micro))
+            for t, semeval in result.per_type.items():
+                _add(self.ner_types[mode][t], _semeval(semeval))
+        for t, chunks in one.ner.conll.per_type.items():
+            for counter, n in zip(self.conll, (chunks.correct, chunks.predicted, chunks.gold), strict=True):
+                counter[t] += int(n)
+        ent = one.entities
+        _add(self.mentions, (int(ent.mentions.correct), ent.mentions.predicted, ent.mentions.gold))
+        for name, coref in (("muc", ent.muc), ("b3", ent.b_cubed)):
+            self.coref[f"{name}_p_num"] += coref.precision_numerator
+            self.coref[f"{name}_p_den"] += coref.precision_denominator
+            self.coref[f"{name}_r_num"] += coref.recall_numerator
+            self.coref[f"{name}_r_den"] += coref.recall_denominator
+        self.coref["ceaf_sim"] += ent.ceaf_e.recall_numerator
+        self.coref["ceaf_key"] += ent.ceaf_e.recall_denominator
+        self.coref["ceaf_response"] += ent.ceaf_e.precision_denominator
+        _add(self.links, (ent.links.correct, ent.links.total))
+        v = one.values
+        _add(
+            self.values,
+            (
+                int(v.strict.correct),
+                int(v.relaxed.correct),
+                v.type_accuracy.correct,
+                v.normalization_accuracy.correct,
+                v.strict.predicted,
+                v.strict.gold,
+            ),
+        )
+        for t, score in v.strict_by_type.items():
+            _add(
+                self.value_types[t],
+                (int(score.correct), int(v.relaxed_by_type[t].correct), score.predicted, score.gold),
+            )
+        for name, score in vars(one.events).items():
+            if name != "clusters":
+                _add(self.events[name], (score.correct, score.predicted, score.gold))
+        # event coreference pools the clusters of every article, as score_event_coref does
+        self.event_key += event_clusters(
+            ((record.id, e.trigger.start, e.trigger.end), e.cluster) for e in record.events
+        )
+        self.event_response += event_clusters(
+            ((record.id, *e.trigger) if e.trigger is not None else (record.id, "unaligned", i), e.cluster)
+            for i, e in enumerate(aligned.events)
+        )
+        q = one.quotes
+        for rule, overall, by_kind in (
+            ("exact", q.content_exact, q.content_exact_by_kind),
+            ("overlap", q.content_overlap, q.content_overlap_by_kind),
+        ):
+            _add(self.quotes[(rule, None)], (overall.correct, overall.predicted, overall.gold))
+            for kind, score in by_kind.items():
+                _add(self.quotes[(rule, kind)], (score.correct, score.predicted, score.gold))
+        _add(self.cue, (q.cue.correct, q.cue.predicted, q.cue.gold))
+        _add(self.speaker, (q.speaker.correct, q.speaker.total))
+
+    def report(self) -> ScoreReport:
+        """The report of every document added so far."""
+        ont = load_ontology()
+        order = sorted(self.ner_types["strict"], key=_type_order)
+        modes = {
+            mode: _mode_of(self.ner_micro[mode], {t: self.ner_types[mode][t] for t in order}, mode)
+            for mode in NER_MODES
+        }
+        c = self.coref
+        muc_score = CorefScore.of(c["muc_p_num"], c["muc_p_den"], c["muc_r_num"], c["muc_r_den"])
+        b3 = CorefScore.of(c["b3_p_num"], c["b3_p_den"], c["b3_r_num"], c["b3_r_den"])
+        ceaf = CorefScore.of(c["ceaf_sim"], c["ceaf_response"], c["ceaf_sim"], c["ceaf_key"])
+        entities = EntityScores(
+            Score.of(*self.mentions),
+            muc_score,
+            b3,
+            ceaf,
+            (muc_score.f1 + b3.f1 + ceaf.f1) / 3,
+            Accuracy.of(*self.links),
+        )
+        strict, relaxed, typed, normal, predicted, gold = self.values
+        seen = [t for t in ont.value_types if t in self.value_types]
+        values = ValueScores(
+            strict=Score.of(strict, predicted, gold),
+            relaxed=Score.of(relaxed, predicted, gold),
+            type_accuracy=Accuracy.of(typed, relaxed),
+            type=Score.of(typed, predicted, gold),
+            normalization_accuracy=Accuracy.of(normal, relaxed),
+            normalization=Score.of(normal, predicted, gold),
+            strict_by_type={t: Score.of(*_pick(self.value_types[t], 0)) for t in seen},
+            relaxed_by_type={t: Score.of(*_pick(self.value_types[t], 1)) for t in seen},
+        )
+        pooled = (
+            muc(self.event_key, self.event_response),
+            b_cubed(self.event_key, self.event_response),
+            ceaf_e(self.event_key, self.event_response),
+        )
+        names = (
+            "trigger_identification",
+            "trigger_classification",
+            "argument_identification",
+            "argument_classification",
+            "argument_identification_with_trigger",
+            "argument_classification_with_trigger",
+        )
+        events = EventScores(
+            **{name: Score.of(*self.events[name]) for name in names},
+            clusters=EventCorefScores(*pooled, conll_f1=sum(s.f1 for s in pooled) / 3),
+        )
+        kinds = [k for k in ont.quote_kinds if ("exact", k) in self.quotes]
+        quotes = QuoteScores(
+            Score.of(*self.quotes[("exact", None)]),
+            Score.of(*self.quotes[("overlap", None)]),
+            {k: Score.of(*self.quotes[("exact", k)]) for k in kinds},
+            {k: Score.of(*self.quotes[("overlap", k)]) for k in kinds},
+            Score.of(*self.cue),
+            Accuracy.of(*self.speaker),
+        )
+        return ScoreReport(
+            task="all",
+            articles=self.articles,
+            predicted_articles=self.predicted_articles,
+            unaligned=self.unaligned,
+            normalised=self.normalised,
+            not_predicted={k: self.not_predicted[k] for k in TASK_LAYERS if self.not_predicted[k]},
+            ner=NerScores(modes, _conll_of(*self.conll)),
+            entities=entities,
+            values=values,
+            events=events,
+            quotes=quotes,
+        )
+
+
+def _semeval(score: SemEvalScore) -> tuple[int, int, int, int, int]:
+    return (score.correct, score.incorrect, score.partial, score.missed, score.spurious)
+
+
+def _pick(counts: list[int], which: int) -> tuple[int, int, int]:
+    return counts[which], counts[2], counts[3]
+
+
+def _add(total: list[Any], counts: Sequence[Any]) -> None:
+    for i, n in enumerate(counts):
+        total[i] += n
 
 
 def _check_lexicon() -> None:

@@ -28,13 +28,15 @@ import re
 import shutil
 import tempfile
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
 
 from seccoop.check.diagnostics import Finding, finding
 from seccoop.check.files import expand_paths
@@ -56,6 +58,7 @@ from seccoop.hub.configs import (
     outermost_names,
 )
 from seccoop.hub.parquet import RowEncoder, ShardWriter
+from seccoop.hub.stats import CorpusSummary, RecordSummary, summarize
 from seccoop.record.io import read_regular, replace_folder
 from seccoop.record.models import EntityArgument, Mention, Record, Sentence, Span, Value
 from seccoop.record.tokens import Token, tokenize
@@ -76,6 +79,7 @@ __all__ = [
     "Corpus",
     "build_dataset",
     "check_build",
+    "check_build_result",
     "data_file",
     "data_pattern",
     "features",
@@ -103,18 +107,22 @@ class BuildResult:
     num_rows: dict[str, int]
     files: tuple[str, ...]
     warnings: tuple[Finding, ...]
+    summary: CorpusSummary = field(default_factory=CorpusSummary, compare=False)
+    """The records' counts and facts, added up (the card's statistics, the README's table)."""
 
 
 @dataclass(frozen=True)
 class Corpus:
-    """Validated records, sorted by id, with their files: one validation for a whole build.
+    """Validated records, sorted by id, by their files: one validation for a whole build.
 
     `validate_corpus` makes it; `build_dataset`, `check_build`, the baselines and the other
-    checks of :mod:`seccoop.hub.derived` take it instead of validating the records again.
+    checks of :mod:`seccoop.hub.derived` take it instead of validating the records again. It
+    holds no record: `iter_records` reads them again one at a time (checking that each file is
+    the one that was validated), so that memory does not grow with the number of records.
     """
 
     articles: Path
-    records: tuple[Record, ...]
+    ids: tuple[str, ...]
     files: tuple[str, ...]
     """The file of each record as the validator names it in findings."""
     paths: tuple[Path, ...]
@@ -122,6 +130,54 @@ class Corpus:
     """Inode, size and modification time of each file before it was validated: the build checks
     that it reads the same files."""
     warnings: tuple[Finding, ...]
+    drafts: tuple[str, ...] = ()
+    """The ids of the records whose annotation status is ``draft``."""
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def located(self) -> list[_Located]:
+        """Each record as a worker gets it: path, file, id and stamp at validation, in id order."""
+        return [
+            (str(path), file, record_id, stamp)
+            for path, file, record_id, stamp in zip(
+                self.paths, self.files, self.ids, self.stamps, strict=True
+            )
+        ]
+
+    def iter_records(self, order: Sequence[int] | None = None) -> Iterator[Record]:
+        """The records read again one at a time, in id order (or in the order of the indices
+        ``order``). Raises `BuildError` if a file changed since it was validated."""
+        located = self.located()
+        for i in range(len(located)) if order is None else order:
+            yield _read_record(located[i])
+
+
+class _Status(BaseModel):
+    status: str
+
+
+class _Head(BaseModel):
+    """The id and status of a validated record, parsed without building the whole record."""
+
+    id: str
+    annotation: _Status
+
+
+# A record as a worker gets it: path, file as named in findings, id, and `_stamp` at validation.
+_Located = tuple[str, str, str, tuple[int, int, int] | None]
+
+
+def _read_record(located: _Located) -> Record:
+    """Read a validated record again; raises `BuildError` if its file changed since."""
+    path, file, record_id, stamp = located
+    try:
+        record = Record.model_validate_json(read_regular(Path(path)))
+    except (OSError, ValueError) as exc:
+        raise BuildError(f"{file} changed or went away during the build ({exc}); build again") from None
+    if record.id != record_id or _stamp(Path(path)) != stamp:
+        raise BuildError(f"{file} changed during the build; build again")
+    return record
 
 
 # ---------------------------------------------------------------- rows
@@ -353,103 +409,117 @@ def _encoder(config: str) -> RowEncoder:
     return RowEncoder(features(config))
 
 
-def _chunk_batches(items: Sequence[tuple[Record, str]]) -> list[pa.RecordBatch]:
-    """One record batch per config (in `CONFIGS` order) for a chunk of records."""
-    tokenized = [_tokenized(r) for r, _ in items]  # once for both token configs
-    return [_encoder(config).batch(_rows(config, items, tokenized)) for config in CONFIGS]
+@dataclass(frozen=True)
+class _Chunk:
+    """What a chunk of records becomes: one record batch per config (in `CONFIGS` order), the
+    summary of each record, and the first row of each config asked for that has rows here."""
+
+    batches: list[pa.RecordBatch]
+    summaries: list[RecordSummary]
+    first_rows: dict[str, Row]
 
 
-# What a worker returns: the batches of its chunk, or the BuildError it met (message, findings),
-# as a value, since an exception with findings does not survive pickling as it is.
-_ChunkResult = tuple[list["pa.RecordBatch"], str | None, tuple[Finding, ...]]
-# A record as a worker gets it: path, file as named in findings, id, and `_stamp` at validation.
-_Located = tuple[str, str, str, tuple[int, int, int] | None]
+def _chunk_batches(items: Sequence[tuple[Record, str]], first_of: Collection[str] = ()) -> _Chunk:
+    """The batches, summaries and first rows (of the configs ``first_of``) of a chunk of records."""
+    tokenized = [_tokenized(r) for r, _ in items]  # once for both token configs and the statistics
+    batches = []
+    first_rows: dict[str, Row] = {}
+    for config in CONFIGS:
+        found = _rows(config, items, tokenized)
+        if found and config in first_of:
+            first_rows[config] = found[0]
+        batches.append(_encoder(config).batch(found))
+    summaries = [
+        summarize(record, sum(len(tokens) for _, tokens in sentences))
+        for (record, _), sentences in zip(items, tokenized, strict=True)
+    ]
+    return _Chunk(batches, summaries, first_rows)
 
 
-def _chunk_from_files(chunk: tuple[_Located, ...]) -> _ChunkResult:
-    """The batches of a chunk of validated records, read again in this worker."""
-    items = []
+# What a worker returns: the chunk, or the BuildError it met (message, findings), as a value,
+# since an exception with findings does not survive pickling as it is.
+_ChunkResult = tuple[_Chunk | None, str | None, tuple[Finding, ...]]
+
+
+def _chunk_from_files(chunk: tuple[_Located, ...], first_of: frozenset[str] = frozenset()) -> _ChunkResult:
+    """The batches of a chunk of validated records, read again (one chunk held at a time)."""
     try:
-        for path, file, record_id, stamp in chunk:
-            try:
-                record = Record.model_validate_json(read_regular(Path(path)))
-            except (OSError, ValueError) as exc:
-                raise BuildError(
-                    f"{file} changed or went away during the build ({exc}); build again"
-                ) from None
-            if record.id != record_id or _stamp(Path(path)) != stamp:
-                raise BuildError(f"{file} changed during the build; build again")
-            items.append((record, file))
-        return _chunk_batches(items), None, ()
+        items = [(_read_record(located), located[1]) for located in chunk]
+        return _chunk_batches(items, first_of), None, ()
     except BuildError as exc:
-        return [], exc.message, exc.findings
+        return None, exc.message, exc.findings
 
 
-def _batches(corpus: Corpus, jobs: int) -> Iterator[list[pa.RecordBatch]]:
-    """The batches of every chunk of ``RECORDS_PER_BATCH`` records, in record order.
+def _chunks(corpus: Corpus, jobs: int) -> Iterator[_Chunk]:
+    """The chunks of ``RECORDS_PER_BATCH`` records, in record order.
 
-    With ``jobs`` > 1 and more than one chunk, worker processes read the (validated) files of
-    their chunks and build the batches; at most two chunks per worker are in flight, so memory
-    does not grow with the corpus. The batches are the same as in this process.
+    Records are read from their (validated) files chunk by chunk and dropped once they are rows
+    and summaries, so memory does not grow with the corpus. With ``jobs`` > 1 and more than one
+    chunk, worker processes do the reading and building; at most two chunks per worker are in
+    flight. The chunks are the same as in this process.
     """
     size = max(1, RECORDS_PER_BATCH)
-    items = list(zip(corpus.records, corpus.files, strict=True))
-    chunks = [items[i : i + size] for i in range(0, len(items), size)]
-    if jobs <= 1 or len(chunks) < 2:
-        for chunk in chunks:
-            yield _chunk_batches(chunk)
+    located = corpus.located()
+    work = [tuple(located[i : i + size]) for i in range(0, len(located), size)]
+    wanted = set(CONFIGS)  # configs whose first row is still to be found
+
+    def unwrap(result: _ChunkResult) -> _Chunk:
+        chunk, message, findings = result
+        if chunk is None:
+            raise BuildError(message or "the build failed", findings)
+        wanted.difference_update(chunk.first_rows)
+        return chunk
+
+    if jobs <= 1 or len(work) < 2:
+        for piece in work:
+            yield unwrap(_chunk_from_files(piece, frozenset(wanted)))
         return
     from concurrent.futures import Future, ProcessPoolExecutor
 
-    # workers read the records themselves (cheaper than pickling models) and check they are
-    # the files that were validated
-    records = zip(corpus.paths, corpus.files, corpus.records, corpus.stamps, strict=True)
-    located = [(str(path), file, r.id, stamp) for path, file, r, stamp in records]
-    work = (tuple(located[i : i + size]) for i in range(0, len(located), size))
-    workers = min(jobs, len(chunks))
+    todo = iter(work)
+    workers = min(jobs, len(work))
     # forkserver: pyarrow runs threads in this process, and a fork of a threaded process may deadlock
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         pending: deque[Future[_ChunkResult]] = deque(
-            pool.submit(_chunk_from_files, c) for c in islice(work, 2 * workers)
+            pool.submit(_chunk_from_files, c, frozenset(wanted)) for c in islice(todo, 2 * workers)
         )
         while pending:
-            batches, message, findings = pending.popleft().result()
-            if message is not None:
-                raise BuildError(message, findings)
-            following = next(work, None)
+            chunk = unwrap(pending.popleft().result())
+            following = next(todo, None)
             if following is not None:
-                pending.append(pool.submit(_chunk_from_files, following))
-            yield batches
+                pending.append(pool.submit(_chunk_from_files, following, frozenset(wanted)))
+            yield chunk
 
 
-def _write_configs(root: Path, corpus: Corpus, jobs: int, max_shard_size: int) -> list[ConfigTable]:
-    """Stream the records' rows into the Parquet shards of every config under ``root``."""
+def _write_configs(
+    root: Path, corpus: Corpus, jobs: int, max_shard_size: int
+) -> tuple[list[ConfigTable], CorpusSummary]:
+    """Stream the records' rows into the Parquet shards of every config under ``root``, and add
+    up their summaries."""
     writers = [ShardWriter(root, config, _encoder(config), max_shard_size) for config in CONFIGS]
-    for batches in _batches(corpus, jobs):
-        for writer, batch in zip(writers, batches, strict=True):
+    summary = CorpusSummary()
+    first_rows: dict[str, Row] = {}
+    for chunk in _chunks(corpus, jobs):
+        for writer, batch in zip(writers, chunk.batches, strict=True):
             writer.write(batch)
-    return [
+        for record_summary in chunk.summaries:
+            summary.add(record_summary)
+        for config, row in chunk.first_rows.items():
+            first_rows.setdefault(config, row)
+    tables = [
         ConfigTable(
             config=writer.config,
             features=writer.encoder.features,
             num_rows=writer.num_rows,
             num_bytes=writer.num_bytes,
             shards=writer.finish(),
-            first_row=_first_row(writer.config, corpus),
+            first_row=first_rows.get(writer.config),
         )
         for writer in writers
     ]
-
-
-def _first_row(config: str, corpus: Corpus) -> Row | None:
-    """The first row of a config (the card shows it), from the first record that has rows."""
-    for record, file in zip(corpus.records, corpus.files, strict=True):
-        found = _rows(config, [(record, file)])
-        if found:
-            return found[0]
-    return None
+    return tables, summary
 
 
 def _guard_out_dir(out_dir: Path, articles_dir: Path) -> None:
@@ -531,23 +601,24 @@ def validate_corpus(articles_dir: Path, *, jobs: int = 1) -> Corpus:
         )
     if not files:
         raise BuildError(f"{articles_dir}: no records to build from")
-    loaded = []
+    heads = []
     for path in files:
         try:
-            record = Record.model_validate_json(read_regular(path))
+            head = _Head.model_validate_json(read_regular(path))
         except (OSError, ValueError) as exc:
             raise BuildError(f"{path} changed or went away during the build ({exc}); build again") from None
         if _stamp(path) != stamps[path] or stamps[path] is None:
             raise BuildError(f"{path} changed during the build; build again")
-        loaded.append((record, str(path), path))
-    loaded.sort(key=lambda item: item[0].id)
+        heads.append((head, str(path), path))
+    heads.sort(key=lambda item: item[0].id)
     return Corpus(
         articles=articles_dir,
-        records=tuple(record for record, _, _ in loaded),
-        files=tuple(file for _, file, _ in loaded),
-        paths=tuple(path for _, _, path in loaded),
-        stamps=tuple(stamps[path] for _, _, path in loaded),
+        ids=tuple(head.id for head, _, _ in heads),
+        files=tuple(file for _, file, _ in heads),
+        paths=tuple(path for _, _, path in heads),
+        stamps=tuple(stamps[path] for _, _, path in heads),
         warnings=tuple(f for f in report.findings if f.severity == "warning"),
+        drafts=tuple(head.id for head, _, _ in heads if head.annotation.status == "draft"),
     )
 
 
@@ -599,9 +670,9 @@ def build_dataset(
     with _build_lock(out_dir):
         staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
         try:
-            tables = _write_configs(staging, corpus, jobs, max_shard_size)
-            write_card(staging, tables, corpus.records, agreement=agreement, baselines=baselines)
-            write_croissant(staging, tables, corpus.records)
+            tables, summary = _write_configs(staging, corpus, jobs, max_shard_size)
+            write_card(staging, tables, summary, agreement=agreement, baselines=baselines)
+            write_croissant(staging, tables, summary.articles)
             files = tuple(sorted(_relative_files(staging)))
             _make_readable(staging)
             _swap(staging, out_dir)
@@ -610,10 +681,11 @@ def build_dataset(
             raise
     return BuildResult(
         out_dir=out_dir,
-        records=len(corpus.records),
+        records=summary.articles,
         num_rows={t.config: t.num_rows for t in tables},
         files=files,
         warnings=corpus.warnings,
+        summary=summary,
     )
 
 
@@ -643,11 +715,29 @@ def check_build(
     top versioned section of CHANGELOG.md does (`seccoop.hub.metadata.release_drift`). Raises
     `BuildError` when the records cannot be built. ``corpus`` and ``jobs``: as for `build_dataset`.
     """
+    drift, _ = check_build_result(
+        articles_dir, out_dir, agreement=agreement, baselines=baselines, jobs=jobs, corpus=corpus
+    )
+    return drift
+
+
+def check_build_result(
+    articles_dir: Path,
+    out_dir: Path,
+    *,
+    agreement: Path | None = None,
+    baselines: Path | None = None,
+    jobs: int = 1,
+    corpus: Corpus | None = None,
+) -> tuple[list[str], BuildResult]:
+    """`check_build`, with the result of the fresh build (its summary of the records)."""
     agreement = _default_side_file(articles_dir, "agreement.json", agreement)
     baselines = _default_side_file(articles_dir, "baselines.json", baselines)
     with tempfile.TemporaryDirectory(prefix="seccoop-check-") as tmp:
         fresh = Path(tmp) / "hf"
-        build_dataset(articles_dir, fresh, agreement=agreement, baselines=baselines, jobs=jobs, corpus=corpus)
+        result = build_dataset(
+            articles_dir, fresh, agreement=agreement, baselines=baselines, jobs=jobs, corpus=corpus
+        )
         expected = _relative_files(fresh)
         actual = _relative_files(out_dir) if out_dir.is_dir() else set()
         drift = []
@@ -663,7 +753,7 @@ def check_build(
     # The release rule: package version, CHANGELOG.md, card and Croissant name one version.
     reported = {line.split(":", 1)[0] for line in drift}
     release = release_drift(out_dir) if out_dir.is_dir() else []
-    return drift + [line for line in release if line.split(":", 1)[0] not in reported]
+    return drift + [line for line in release if line.split(":", 1)[0] not in reported], result
 
 
 _SIZE_LINE = re.compile(r"^\s*(num_bytes|download_size|dataset_size): \d+$", re.MULTILINE)

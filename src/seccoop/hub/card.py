@@ -13,7 +13,6 @@ on the time of the build, so the card is reproducible.
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -29,14 +28,12 @@ from seccoop.hub.configs import (
     ConfigTable,
     feature_paths,
     field_descriptions,
-    outermost_names,
 )
 from seccoop.hub.metadata import ProjectMetadata, project_metadata
-from seccoop.hub.stats import article_stats
+from seccoop.hub.stats import CorpusSummary
 from seccoop.record.io import write_text_atomic
-from seccoop.record.models import ANNOTATION_STATUSES, EntityArgument, Record
+from seccoop.record.models import ANNOTATION_STATUSES
 from seccoop.record.ontology import load_ontology
-from seccoop.record.tokens import tokenize
 
 __all__ = [
     "ANNOTATION_LICENSE",
@@ -290,51 +287,31 @@ def _events_agreement(data: Mapping[str, Any]) -> list[str]:
 # ---------------------------------------------------------------- body sections
 
 
-def _statistics(records: Sequence[Record], tables: Sequence[ConfigTable]) -> list[str]:
+def _statistics(summary: CorpusSummary, tables: Sequence[ConfigTable]) -> list[str]:
     ont = load_ontology()
-    per_article = [article_stats(r) for r in records]
-    entity_types: Counter[str] = sum((s.entities for s in per_article), Counter())
-    mention_kinds: Counter[str] = sum((s.mentions for s in per_article), Counter())
-    value_types: Counter[str] = sum((s.values for s in per_article), Counter())
-    event_types: Counter[str] = sum((s.events for s in per_article), Counter())
-    quote_kinds: Counter[str] = sum((s.quotes for s in per_article), Counter())
-    names: Counter[str] = Counter()
-    realis: Counter[str] = Counter()
-    roles: Counter[str] = Counter()
-    nested = tokens = with_speaker = entity_args = 0
-    for r in records:
-        types = {e.id: e.type for e in r.entities}
-        outer = outermost_names(r.mentions)
-        names.update(types[m.entity] for m in outer)
-        nested += sum(1 for m in r.mentions if m.kind == "NAM") - len(outer)
-        tokens += sum(len(tokenize(r.text, s.start, s.end)) for s in r.sentences)
-        realis.update(e.realis for e in r.events)
-        for e in r.events:
-            roles.update(a.role for a in e.arguments)
-            entity_args += sum(1 for a in e.arguments if isinstance(a, EntityArgument))
-        with_speaker += sum(1 for q in r.quotes if q.speaker is not None)
-    n_events = sum(event_types.values())
+    s = summary
+    n_events = sum(s.events.values())
     body = [
-        ["articles", len(records), ""],
-        ["characters of text", sum(s.characters for s in per_article), ""],
-        ["sentences", sum(s.sentences for s in per_article), ""],
-        ["tokens in sentences", tokens, ""],
-        ["entities (clusters)", sum(entity_types.values()), _counts(entity_types, ont.entity_types)],
-        ["mentions", sum(mention_kinds.values()), _counts(mention_kinds, ont.mention_kinds)],
-        ["names tagged in `ner`", sum(names.values()), _counts(names, ont.entity_types)],
-        ["nested names (in `spans` and `entities`, not in `ner`)", nested, ""],
-        ["values", sum(value_types.values()), _counts(value_types, ont.value_types)],
-        ["events", n_events, _counts(event_types, ont.event_types)],
-        ["event realis", n_events, _counts(realis, ont.realis)],
+        ["articles", s.articles, ""],
+        ["characters of text", s.characters, ""],
+        ["sentences", s.sentences, ""],
+        ["tokens in sentences", s.tokens, ""],
+        ["entities (clusters)", sum(s.entities.values()), _counts(s.entities, ont.entity_types)],
+        ["mentions", sum(s.mentions.values()), _counts(s.mentions, ont.mention_kinds)],
+        ["names tagged in `ner`", sum(s.names.values()), _counts(s.names, ont.entity_types)],
+        ["nested names (in `spans` and `entities`, not in `ner`)", s.nested, ""],
+        ["values", sum(s.values.values()), _counts(s.values, ont.value_types)],
+        ["events", n_events, _counts(s.events, ont.event_types)],
+        ["event realis", n_events, _counts(s.realis, ont.realis)],
         [
             "event arguments",
-            sum(roles.values()),
-            _counts(roles, ont.roles) + f"; {entity_args} filled by entities",
+            sum(s.roles.values()),
+            _counts(s.roles, ont.roles) + f"; {s.entity_arguments} filled by entities",
         ],
         [
             "quotes",
-            sum(quote_kinds.values()),
-            _counts(quote_kinds, ont.quote_kinds) + f"; {with_speaker} with a speaker",
+            sum(s.quotes.values()),
+            _counts(s.quotes, ont.quote_kinds) + f"; {s.with_speaker} with a speaker",
         ],
     ]
     rows_per_config = ", ".join(f"`{t.config}` {t.num_rows}" for t in tables)
@@ -500,15 +477,13 @@ assert sum(map(len, clusters)) == len({span for cluster in clusters for span in 
 _STATUSES = tuple(reversed(ANNOTATION_STATUSES))  # most checked first
 
 
-def _annotation_section(records: Sequence[Record]) -> list[str]:
-    status: Counter[str] = Counter(r.annotation.status for r in records)
-    twice = sum(1 for r in records if len(r.annotation.annotators) >= 2)
-    adjudicated = sum(
-        1 for r in records if r.annotation.status == "adjudicated" and r.annotation.adjudicator is not None
-    )
-    annotators = sorted({a for r in records for a in r.annotation.annotators})
-    adjudicators = sorted({r.annotation.adjudicator for r in records if r.annotation.adjudicator})
-    n = len(records)
+def _annotation_section(summary: CorpusSummary) -> list[str]:
+    status = summary.status
+    twice = summary.twice
+    adjudicated = summary.adjudicated
+    annotators = sorted(summary.annotators)
+    adjudicators = sorted(summary.adjudicators)
+    n = summary.articles
     return [
         "Annotators work from the annotation guidelines (`dataset/GUIDELINES.md`); when an article "
         "is annotated twice, the two passes are made independently and an adjudicator settles "
@@ -535,20 +510,9 @@ def _annotation_section(records: Sequence[Record]) -> list[str]:
     ]
 
 
-_HANDLE = re.compile(r"(?<![\w.])@[A-Za-z0-9_]{2,}")
-
-
-def _personal_section(records: Sequence[Record]) -> list[str]:
-    people = sum(1 for r in records for e in r.entities if e.type == "PER")
-    linked = sum(1 for r in records for e in r.entities if e.type == "PER" and e.wikidata)
-    quoted = sum(
-        1
-        for r in records
-        for q in r.quotes
-        if q.speaker is not None and any(e.id == q.speaker and e.type == "PER" for e in r.entities)
-    )
-    handles = sum(1 for r in records if _HANDLE.search(r.text))
-    bylines = sum(1 for r in records if r.byline)
+def _personal_section(summary: CorpusSummary) -> list[str]:
+    people, linked, quoted = summary.people, summary.linked_people, summary.quoted_people
+    handles, bylines, n = summary.handles, summary.bylines, summary.articles
     return [
         f"The texts are published news and name people: {people} PER "
         f"{'entity' if people == 1 else 'entities'} "
@@ -556,10 +520,10 @@ def _personal_section(records: Sequence[Record]) -> list[str]:
         "quotes are attributed to a person. The people named are those the articles report on, "
         "quote or credit.",
         "",
-        f"- {handles} of {_plural(len(records), 'text')} "
+        f"- {handles} of {_plural(n, 'text')} "
         + ("contains" if handles == 1 else "contain")
         + " a social-media handle (`@name`), kept because the texts are stored unchanged.",
-        f"- {bylines} of {_plural(len(records), 'record')} "
+        f"- {bylines} of {_plural(n, 'record')} "
         + ("names" if bylines == 1 else "name")
         + " an author in `byline`.",
         "- No other personal data is collected: no annotator data (the annotators are AI-model "
@@ -574,7 +538,7 @@ def _personal_section(records: Sequence[Record]) -> list[str]:
 _ARTICLE_COUNTS = ("sentences", "mentions", "events", "quotes")
 
 
-def _articles_table(records: Sequence[Record]) -> list[str]:
+def _articles_table(summary: CorpusSummary) -> list[str]:
     return [
         "One row per article, from the records: the seed file the text comes from, what the text "
         "states about its date and publisher (– where it states nothing: nothing is invented), the "
@@ -582,38 +546,26 @@ def _articles_table(records: Sequence[Record]) -> list[str]:
         "",
         *_table(
             ["id", "source seed", "published", "publisher", "status", *_ARTICLE_COUNTS],
-            (
-                [
-                    f"`{r.id}`",
-                    f"`{r.source.path}`",
-                    r.published,
-                    r.publisher,
-                    r.annotation.status,
-                    len(r.sentences),
-                    len(r.mentions),
-                    len(r.events),
-                    len(r.quotes),
-                ]
-                for r in records
-            ),
+            summary.article_rows,
         ),
     ]
 
 
-def _limitations(records: Sequence[Record]) -> list[str]:
-    publishers = sorted({r.publisher for r in records if r.publisher})
-    named = sum(1 for r in records if r.publisher)
+def _limitations(summary: CorpusSummary) -> list[str]:
+    publishers = sorted(summary.publishers)
+    named = summary.named_publisher
+    n = summary.articles
     if not publishers:
         outlets = "no record names its outlet"
-    elif named < len(records):
+    elif named < n:
         outlets = (
-            f"{named} of {_plural(len(records), 'record')} {'names its' if named == 1 else 'name their'} "
+            f"{named} of {_plural(n, 'record')} {'names its' if named == 1 else 'name their'} "
             f"outlet: {', '.join(publishers)}; the other texts name none"
         )
     else:
         outlets = f"the records name the outlets: {', '.join(publishers)}"
     return [
-        f"- **Size.** {_plural(len(records), 'article')}: enough to test an extraction system end "
+        f"- **Size.** {_plural(n, 'article')}: enough to test an extraction system end "
         "to end and to compare systems on exact, checked spans; far too few to train one or "
         "to support claims about news coverage in general.",
         "- **Perspective.** The texts report the views of their outlets and of the people and "
@@ -689,7 +641,7 @@ COMPATIBILITY_NOTE = (
 
 def render_card(
     tables: Sequence[ConfigTable],
-    records: Sequence[Record],
+    summary: CorpusSummary,
     *,
     agreement: Path | None,
     baselines: Path | None,
@@ -703,7 +655,7 @@ def render_card(
     events_file = agreement.with_name("agreement-events.json") if agreement is not None else None
     events_data = _read_json(events_file) if events_file is not None and events_file.is_file() else None
     baseline_data = _read_json(baselines)
-    n = len(records)
+    n = summary.articles
     links = _links(meta)
     released = f", released {meta.release_date}" if meta.release_date else " (not yet released)"
     lines = [
@@ -779,11 +731,11 @@ def render_card(
         *_configs_section(tables),
         "### Articles",
         "",
-        *_articles_table(records),
+        *_articles_table(summary),
         "",
         "### Statistics",
         "",
-        *_statistics(records, tables),
+        *_statistics(summary, tables),
         "",
         "## Dataset creation",
         "",
@@ -806,7 +758,7 @@ def render_card(
         "",
         "### Annotations",
         "",
-        *_annotation_section(records),
+        *_annotation_section(summary),
         "",
         "#### Agreement",
         "",
@@ -835,13 +787,13 @@ def render_card(
         "",
         "### Personal and sensitive information",
         "",
-        *_personal_section(records),
+        *_personal_section(summary),
         "",
         "## Considerations for using the data",
         "",
         "### Limitations and biases",
         "",
-        *_limitations(records),
+        *_limitations(summary),
         "",
         "## Additional information",
         "",
@@ -888,14 +840,14 @@ def render_card(
 def write_card(
     out_dir: Path,
     tables: Sequence[ConfigTable],
-    records: Sequence[Record],
+    summary: CorpusSummary,
     *,
     agreement: Path | None,
     baselines: Path | None,
 ) -> Path:
     """Write ``out_dir/README.md``; return its path."""
     path = out_dir / "README.md"
-    write_text_atomic(path, render_card(tables, records, agreement=agreement, baselines=baselines))
+    write_text_atomic(path, render_card(tables, summary, agreement=agreement, baselines=baselines))
     return path
 
 

@@ -27,7 +27,6 @@ from seccoop.hub.configs import (
 )
 from seccoop.hub.metadata import project_metadata
 from seccoop.record.io import write_text_atomic
-from seccoop.record.models import Record
 
 __all__ = ["CONFORMS_TO", "croissant", "render_croissant", "write_croissant"]
 
@@ -138,12 +137,12 @@ def _field(
     return out
 
 
-def croissant(tables: Sequence[ConfigTable], records: Sequence[Record]) -> dict[str, Any]:
+def croissant(tables: Sequence[ConfigTable], articles: int) -> dict[str, Any]:
     """The Croissant JSON-LD document of a build."""
     meta = project_metadata()
     urls = {k.lower(): v for k, v in meta.urls.items()}
     homepage = urls.get("homepage") or urls.get("repository")
-    n = len(records)
+    n = articles
     distribution: list[dict[str, Any]] = []
     for t in tables:
         distribution += [
@@ -219,13 +218,13 @@ def croissant(tables: Sequence[ConfigTable], records: Sequence[Record]) -> dict[
     }
 
 
-def render_croissant(tables: Sequence[ConfigTable], records: Sequence[Record]) -> str:
+def render_croissant(tables: Sequence[ConfigTable], articles: int) -> str:
     """The Croissant document as committed: two-space indent, keys in generation order."""
-    return json.dumps(croissant(tables, records), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(croissant(tables, articles), ensure_ascii=False, indent=2) + "\n"
 
 
-def write_croissant(out_dir: Path, tables: Sequence[ConfigTable], records: Sequence[Record]) -> Path:
+def write_croissant(out_dir: Path, tables: Sequence[ConfigTable], articles: int) -> Path:
     """Write ``out_dir/croissant.json``; return its path."""
     path = out_dir / "croissant.json"
-    write_text_atomic(path, render_croissant(tables, records))
+    write_text_atomic(path, render_croissant(tables, articles))
     return path

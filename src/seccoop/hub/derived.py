@@ -42,8 +42,8 @@ from seccoop.bench.schemas import REGENERATE as SCHEMAS_FIX
 from seccoop.bench.schemas import check_schemas
 from seccoop.check.diagnostics import render
 from seccoop.check.validate import corpus_root
-from seccoop.hub.build import BuildError, Corpus, build_dataset, check_build, validate_corpus
-from seccoop.hub.stats import README_BEGIN, README_END, render_stats
+from seccoop.hub.build import BuildError, Corpus, build_dataset, check_build_result, validate_corpus
+from seccoop.hub.stats import README_BEGIN, README_END, CorpusSummary
 from seccoop.record.io import splice, write_text_atomic
 from seccoop.record.models import Record
 from seccoop.record.wikidata import apply_links
@@ -129,8 +129,8 @@ def drafts_in(records: Sequence[Record]) -> list[str]:
     return [r.id for r in records if r.annotation.status == "draft"]
 
 
-def _refuse_drafts(records: Sequence[Record], include_drafts: bool) -> None:
-    drafts = drafts_in(records)
+def _refuse_drafts(corpus: Corpus, include_drafts: bool) -> None:
+    drafts = list(corpus.drafts)
     if drafts and not include_drafts:
         raise BuildError(
             f"{len(drafts)} record(s) have status 'draft' and would be published as annotated: "
@@ -167,19 +167,19 @@ def _baselines_text(paths: DerivedPaths, corpus: Corpus) -> str:
             json.loads(paths.baselines.read_text(encoding="utf-8")) if paths.baselines.exists() else None
         )
         run = write_baselines(
-            [paths.articles], out, Path(tmp) / "predictions", previous=previous, records=corpus.records
+            [paths.articles], out, Path(tmp) / "predictions", previous=previous, records=corpus.iter_records()
         )
         if run.exit_code:
             raise BuildError("the baselines cannot be scored", run.findings)
         return out.read_text(encoding="utf-8")
 
 
-def _readme_text(paths: DerivedPaths, records: Sequence[Record], baselines: str) -> str | None:
+def _readme_text(paths: DerivedPaths, summary: CorpusSummary, baselines: str) -> str | None:
     if not paths.readme.exists():
         return None
     text = paths.readme.read_text(encoding="utf-8")
     if README_BEGIN in text:
-        text = splice(text, README_BEGIN, README_END, render_stats(records))
+        text = splice(text, README_BEGIN, README_END, summary.table.render())
     if LEADERBOARD_BEGIN in text:
         text = splice(text, LEADERBOARD_BEGIN, LEADERBOARD_END, leaderboard_markdown(json.loads(baselines)))
     return text
@@ -197,7 +197,7 @@ def build_all(
     The records are validated once (``jobs`` worker processes), and every step takes them
     from that one validation; ``jobs`` worker processes also build the Parquet rows."""
     corpus = validate_corpus(paths.articles, jobs=jobs)
-    _refuse_drafts(corpus.records, include_drafts)
+    _refuse_drafts(corpus, include_drafts)
     written: list[Path] = []
     for path, text in agreement_outputs(paths).items():
         write_text_atomic(path, text)
@@ -220,7 +220,7 @@ def build_all(
     rows = ", ".join(f"{config} {n}" for config, n in result.num_rows.items())
     log(f"built {paths.hf} from {result.records} record(s); rows: {rows}")
     written.append(paths.hf)
-    readme = _readme_text(paths, corpus.records, baselines)
+    readme = _readme_text(paths, result.summary, baselines)
     if readme is not None:
         write_text_atomic(paths.readme, readme)
         written.append(paths.readme)
@@ -235,7 +235,8 @@ def _stale_links(paths: DerivedPaths, corpus: Corpus) -> list[Stale]:
     table = json.loads(paths.links.read_text(encoding="utf-8"))
     out = []
     # in file order, as the validator lists the records
-    for path, record in sorted(zip(corpus.paths, corpus.records, strict=True), key=lambda pr: pr[0]):
+    order = sorted(range(len(corpus)), key=lambda i: corpus.paths[i])
+    for path, record in zip((corpus.paths[i] for i in order), corpus.iter_records(order), strict=True):
         linked = apply_links(record, table)
         differ = [
             e.name for e, f in zip(record.entities, linked.entities, strict=True) if e.wikidata != f.wikidata
@@ -251,7 +252,7 @@ def check_all(paths: DerivedPaths, *, include_drafts: bool = False, jobs: int = 
 
     The records are validated once (``jobs`` worker processes) for every check."""
     corpus = validate_corpus(paths.articles, jobs=jobs)
-    _refuse_drafts(corpus.records, include_drafts)
+    _refuse_drafts(corpus, include_drafts)
     stale: list[Stale] = []
     for drift in check_schemas(paths.schemas) if paths.schemas.is_dir() else []:
         stale.append(Stale(str(drift.path), drift.reason, SCHEMAS_FIX))
@@ -263,16 +264,17 @@ def check_all(paths: DerivedPaths, *, include_drafts: bool = False, jobs: int = 
     current = paths.baselines.read_text(encoding="utf-8") if paths.baselines.exists() else None
     if current != baselines:
         stale.append(Stale(str(paths.baselines), "differs from the scores of the records", "seccoop build"))
-    for line in check_build(
+    build_drift, result = check_build_result(
         paths.articles,
         paths.hf,
         agreement=paths.agreement_json,
         baselines=paths.baselines,
         jobs=jobs,
         corpus=corpus,
-    ):
+    )
+    for line in build_drift:
         stale.append(Stale(f"{paths.hf}/{line.split(': ', 1)[0]}", line.split(": ", 1)[-1], "seccoop build"))
-    readme = _readme_text(paths, corpus.records, baselines)
+    readme = _readme_text(paths, result.summary, baselines)
     if readme is not None and readme != paths.readme.read_text(encoding="utf-8"):
         stale.append(Stale(str(paths.readme), "statistics or baseline table differ", "seccoop build"))
     return stale
