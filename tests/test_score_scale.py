@@ -253,3 +253,16 @@ def test_a_matching_deeper_than_the_recursion_limit() -> None:
     with pytest.raises(RecursionError):
         _recursive_matching(adjacency)
     assert _max_matching_of(adjacency) == list(range(n))
+
+
+@given(_articles())
+def test_the_column_test_of_simple_names_implies_the_exact_one(
+    article: tuple[str, list[tuple[int, int]], list[Name]],
+) -> None:
+    from seccoop.bench.score.ner import _simple_chunks_exact, _simple_names
+
+    text, sentences, names = article
+    index = replace(_index(text, sentences), gold_names=tuple(sorted(names)))
+    if _simple_names(text, index.sentences, index.sentence_starts, index.disjoint, index.gold_names):
+        assert _simple_chunks_exact(index) == _simple_chunks(index)
+        assert _simple_chunks(index) == _outermost_chunks(index, index.gold_names)
