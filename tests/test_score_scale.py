@@ -215,3 +215,54 @@ def test_simple_gold_chunks_are_read_by_columns() -> None:
     # a name inside a word, or nested names, are not simple
     assert _simple_chunks(replace(index, gold_names=((0, 2, "PER"),))) is None
     assert _simple_chunks(replace(index, gold_names=((0, 3, "PER"), (0, 10, "PER")))) is None
+
+
+def _recursive_matching(adjacency: list[list[int]]) -> list[int | None]:
+    """The matching as first written (recursive augmenting paths), kept as the reference."""
+    owner: dict[int, int] = {}
+
+    def augment(i: int, seen: set[int]) -> bool:
+        for j in adjacency[i]:
+            if j in seen:
+                continue
+            seen.add(j)
+            if j not in owner or augment(owner[j], seen):
+                owner[j] = i
+                return True
+        return False
+
+    for i in range(len(adjacency)):
+        augment(i, set())
+    partner: list[int | None] = [None] * len(adjacency)
+    for j, i in owner.items():
+        partner[i] = j
+    return partner
+
+
+@given(st.lists(st.lists(st.integers(0, 7), max_size=5).map(lambda xs: sorted(set(xs))), max_size=8))
+def test_iterative_matching_equals_the_recursive_one(adjacency: list[list[int]]) -> None:
+    assert _max_matching_of(adjacency) == _recursive_matching(adjacency)
+
+
+def test_a_matching_deeper_than_the_recursion_limit() -> None:
+    import sys
+
+    n = sys.getrecursionlimit() + 500
+    # left i tries right i - 1 first (held by left i - 1): the search runs down a chain n long
+    adjacency = [[0]] + [[i - 1, i] for i in range(1, n)]
+    with pytest.raises(RecursionError):
+        _recursive_matching(adjacency)
+    assert _max_matching_of(adjacency) == list(range(n))
+
+
+@given(_articles())
+def test_the_column_test_of_simple_names_implies_the_exact_one(
+    article: tuple[str, list[tuple[int, int]], list[Name]],
+) -> None:
+    from seccoop.bench.score.ner import _simple_chunks_exact, _simple_names
+
+    text, sentences, names = article
+    index = replace(_index(text, sentences), gold_names=tuple(sorted(names)))
+    if _simple_names(text, index.sentences, index.sentence_starts, index.disjoint, index.gold_names):
+        assert _simple_chunks_exact(index) == _simple_chunks(index)
+        assert _simple_chunks(index) == _outermost_chunks(index, index.gold_names)

@@ -149,23 +149,38 @@ def _keyed_adjacency(
 def _max_matching_of(adjacency: Sequence[Sequence[int]]) -> list[int | None]:
     """A maximum one-to-one matching over given edges (each left's partners in increasing order)."""
     owner: dict[int, int] = {}
-
-    def augment(i: int, seen: set[int]) -> bool:
-        for j in adjacency[i]:
-            if j in seen:
-                continue
-            seen.add(j)
-            if j not in owner or augment(owner[j], seen):
-                owner[j] = i
-                return True
-        return False
-
     for i in range(len(adjacency)):
-        augment(i, set())
+        _augment(adjacency, owner, i)
     partner: list[int | None] = [None] * len(adjacency)
     for j, i in owner.items():
         partner[i] = j
     return partner
+
+
+def _augment(adjacency: Sequence[Sequence[int]], owner: dict[int, int], root: int) -> bool:
+    """One augmenting path from ``root`` (depth first, partners in order), without recursion:
+    an explicit stack, so a matching of any size fits (no RecursionError past ~1,000 levels)."""
+    seen: set[int] = set()
+    stack = [(root, iter(adjacency[root]))]
+    path: list[int] = []  # the right item taken at each level of the stack
+    while stack:
+        _, partners = stack[-1]
+        for j in partners:
+            if j in seen:
+                continue
+            seen.add(j)
+            path.append(j)
+            if j not in owner:
+                for (i, _), k in zip(stack, path, strict=True):
+                    owner[k] = i
+                return True
+            stack.append((owner[j], iter(adjacency[owner[j]])))
+            break
+        else:
+            stack.pop()
+            if path:
+                path.pop()
+    return False
 
 
 def _matched(gold: Sequence[Any], pred: Sequence[Any], rule: Callable[[Any, Any], bool]) -> list[int | None]:

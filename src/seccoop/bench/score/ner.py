@@ -3,13 +3,16 @@ over IOB2 tags (as conlleval and seqeval)."""
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
-from itertools import compress, pairwise, repeat
-from operator import eq, ge, itemgetter, le, lt, not_, or_, sub
-from typing import Any, Literal, get_args
+from functools import cached_property
+from itertools import compress, islice, repeat
+from operator import add, attrgetter, eq, ge, itemgetter, le, lt, not_, or_, sub
+from typing import Any, Literal, cast, get_args
 
 from seccoop.bench.predictions import (
     AlignedPrediction,
@@ -88,18 +91,40 @@ class NerScores:
     conll: ConllScore
 
 
+_ID_TYPE = attrgetter("id", "type")
+_GOLD_FIELDS = attrgetter("start", "end", "kind", "entity")
+_SPAN = attrgetter("start", "end")
+
+
 def _gold_names(record: Record) -> list[Name]:
-    types = {e.id: e.type for e in record.entities}
-    return [
-        (m.start, m.end, types[m.entity]) for m in record.mentions if m.kind == "NAM" and m.entity in types
-    ]
+    """The NAM mentions of entities of the record, typed by their entity, in record order.
+
+    Column by column: each mention's fields are read once, then filtered and typed by ``map``
+    and ``compress`` (in C, no Python step per mention)."""
+    mentions = record.mentions
+    if not mentions:
+        return []
+    types = dict(map(_ID_TYPE, record.entities))
+    starts, ends, kinds, entities = zip(*map(_GOLD_FIELDS, mentions), strict=True)
+    labels: list[str | None] = list(map(types.get, entities))
+    names = list(compress(zip(starts, ends, labels, strict=True), map(eq, kinds, repeat("NAM"))))
+    if None in labels:  # a mention of an entity the record does not list
+        names = [n for n in names if n[2] is not None]
+    return cast(list[Name], names)
 
 
 def _predicted_names(aligned: AlignedPrediction) -> tuple[list[Name], list[str]]:
     """Aligned predicted names, and the types of the names that could not be aligned."""
+    mentions = aligned.mentions
+    if not mentions:
+        return [], []
+    types, kinds, spans, _, _ = zip(*mentions, strict=True)
+    if None not in spans:  # all aligned: by columns
+        starts, ends = zip(*spans, strict=True)
+        return list(compress(zip(starts, ends, types, strict=True), map(eq, kinds, repeat("NAM")))), []
     names: list[Name] = []
     lost: list[str] = []
-    for m in aligned.mentions:
+    for m in mentions:
         if m.kind != "NAM":
             continue
         if m.span is None:
@@ -293,11 +318,20 @@ class _ArticleIndex:
     gold_names: tuple[Name, ...]
     """Sorted."""
     gold_chunks: frozenset[_Chunk]
+    """The gold chunks, when the names are not :attr:`simple` (then see :attr:`chunks`)."""
     projections: dict[Span, _Projection]
     """Where each gold name's (start, end) lands in IOB2 (see :func:`_outermost_chunks`)."""
     simple: bool = False
     """Each gold name lands in one sentence and is kept as its own chunk (none nested, crossing
     or repeated): then any subset of the gold names is its own chunks too."""
+
+    @cached_property
+    def chunks(self) -> frozenset[_Chunk]:
+        """The gold chunks. Those of simple names are the names themselves, built on first use
+        only (scoring a system that predicts simple names never needs them)."""
+        if not self.simple:
+            return self.gold_chunks
+        return _chunks_of(self.sentence_starts, self.gold_names)
 
 
 _INDEX: OrderedDict[int, _ArticleIndex] = OrderedDict()
@@ -310,34 +344,96 @@ def article_index(record: Record) -> _ArticleIndex:
     if found is not None and found.record is record:
         _INDEX.move_to_end(id(record))
         return found
-    sentences = tuple(sorted((s.start, s.end) for s in record.sentences))
-    partial = _ArticleIndex(
-        record,
-        sentences,
-        tuple(s0 for s0, _ in sentences),
-        all(a[1] <= b[0] for a, b in pairwise(sentences)),
-        tuple(sorted(_gold_names(record))),
-        frozenset(),
-        {},
-    )
-    projections: dict[Span, _Projection] = {}
-    simple_chunks = _simple_chunks(partial)
-    if simple_chunks is not None:
-        index = replace(partial, gold_chunks=simple_chunks, simple=True)
+    sentences = tuple(sorted(map(_SPAN, record.sentences)))
+    sentence_starts = tuple(map(itemgetter(0), sentences))
+    disjoint = all(map(le, map(itemgetter(1), sentences), sentence_starts[1:]))
+    names = tuple(sorted(_gold_names(record)))
+    if names and _simple_names(record.text, sentences, sentence_starts, disjoint, names):
+        index = _ArticleIndex(record, sentences, sentence_starts, disjoint, names, frozenset(), {}, True)
     else:
-        chunks = frozenset(_outermost_chunks(partial, partial.gold_names, projections))
-        simple = len(chunks) == len(partial.gold_names) and all(len(p) == 1 for p in projections.values())
-        index = replace(partial, gold_chunks=chunks, projections=projections, simple=simple)
+        partial = _ArticleIndex(record, sentences, sentence_starts, disjoint, names, frozenset(), {})
+        projections: dict[Span, _Projection] = {}
+        simple_chunks = _simple_chunks_exact(partial)
+        if simple_chunks is not None:
+            index = replace(partial, gold_chunks=simple_chunks, simple=True)
+        else:
+            chunks = frozenset(_outermost_chunks(partial, partial.gold_names, projections))
+            simple = len(chunks) == len(names) and all(len(p) == 1 for p in projections.values())
+            index = replace(partial, gold_chunks=chunks, projections=projections, simple=simple)
     _INDEX[id(record)] = index
     if len(_INDEX) > _INDEX_SIZE:
         _INDEX.popitem(last=False)
     return index
 
 
+# A name whose first character is a token start for sure, from the character before it and its
+# first one (pairs, one per name): whitespace before a non-space, or an ASCII letter after a mark
+# that neither a word, a number nor an abbreviation ends with. The alternatives exclude each other
+# (by the first character), and the repetition is possessive: linear time, no backtracking.
+_HEADS = re.compile(r"(?:\s\S|[^\w\s.][A-Za-z])*+")
+# A name whose end is a token end for sure, from its last two characters and the one after it
+# (triples): whitespace after a non-space; a mark after an ASCII letter; or a full stop after two
+# ASCII letters (no abbreviation has two letters in a row). Exclusive by the third character.
+_TAILS = re.compile(r"(?:.\S\s|.[A-Za-z][^\w\s.]|[A-Za-z][A-Za-z]\.)*+", re.DOTALL)
+
+
+def _simple_names(
+    text: str,
+    sentences: Sequence[Span],
+    sentence_starts: Sequence[int],
+    disjoint: bool,
+    names: Sequence[Name],
+) -> bool:
+    """Whether each of ``names`` (sorted) is its own IOB2 chunk by the usual rule and none
+    overlaps another: inside one sentence of disjoint ``sentences``, its ends on token
+    boundaries decided by the characters around them (see :data:`_HEADS`, :data:`_TAILS`).
+
+    Tested column by column over the whole list (``map``, ``join`` and one regular expression
+    match each for the starts and the ends, in C): no Python step per name. It is sufficient,
+    not necessary: names next to rarer marks (or at a sentence start without a space before
+    it) answer False here and are decided exactly by :func:`_simple_chunks_exact`.
+    """
+    if not disjoint or not names:
+        return False
+    starts, ends, _ = zip(*names, strict=True)
+    if starts[0] < 0 or max(ends) > len(text):
+        return False
+    if not (all(map(lt, starts, ends)) and all(map(le, ends, islice(starts, 1, None)))):
+        return False  # an empty name, or two that overlap (or repeat)
+    # the end of the sentence each name starts in (-1 before the first sentence)
+    stops = (-1, *map(itemgetter(1), sentences))
+    if not all(map(le, ends, map(stops.__getitem__, map(bisect_right, repeat(sentence_starts), starts)))):
+        return False
+    padded = f" {text} "  # padded[i + 1] is text[i]; a space stands for what is before or after the text
+    heads = "".join(map(padded.__getitem__, map(slice, starts, map(add, starts, repeat(2)))))
+    if _HEADS.fullmatch(heads) is None:
+        return False
+    tails = "".join(map(padded.__getitem__, map(slice, map(sub, ends, repeat(1)), map(add, ends, repeat(2)))))
+    return _TAILS.fullmatch(tails) is not None
+
+
+def _chunks_of(sentence_starts: Sequence[int], names: Sequence[Name]) -> frozenset[_Chunk]:
+    """The chunks of names that are each their own chunk (:func:`_simple_names`)."""
+    if not names:
+        return frozenset()
+    starts, ends, labels = zip(*names, strict=True)
+    sentence = map(sub, map(bisect_right, repeat(sentence_starts), starts), repeat(1))
+    return frozenset(zip(labels, sentence, starts, ends, strict=True))
+
+
 def _simple_chunks(index: _ArticleIndex) -> frozenset[_Chunk] | None:
     """The gold chunks when every gold name is its own chunk by the usual rule of
     :func:`_project` (one sentence, whitespace or the sentence's ends around it) and no two
-    overlap, tested column by column (``map`` in C, no Python step per name); else None."""
+    overlap; else None. :func:`_simple_names` first, then :func:`_simple_chunks_exact`."""
+    names = index.gold_names
+    if _simple_names(index.record.text, index.sentences, index.sentence_starts, index.disjoint, names):
+        return _chunks_of(index.sentence_starts, names)
+    return _simple_chunks_exact(index)
+
+
+def _simple_chunks_exact(index: _ArticleIndex) -> frozenset[_Chunk] | None:
+    """:func:`_simple_chunks`, asking the tokenizer around names next to marks (the exact test
+    behind the sufficient one of :func:`_simple_names`), column by column where it can."""
     names = index.gold_names
     if not index.disjoint or not names:
         return None
@@ -505,31 +601,55 @@ def _score_ner(records: Sequence[Record], aligned: Sequence[AlignedPrediction]) 
     by_type: dict[str, defaultdict[str, list[int]]] = {
         mode: defaultdict(lambda: [0] * 5) for mode in NER_MODES
     }
-    # Types of correct, missed and spurious names of the documents paired without any overlap:
-    # the same in every mode (see _paired_alike), so counted once.
-    alike: tuple[Counter[str], Counter[str], Counter[str]] = (Counter(), Counter(), Counter())
-    correct: Counter[str] = Counter()  # CoNLL chunks
-    predicted: Counter[str] = Counter()
-    gold_chunks: Counter[str] = Counter()
+    # Types of names, gathered as flat lists (extended by ``map``, in C) and counted once at the
+    # end. Documents paired without any overlap (see _pairing) have the same counts in every mode:
+    # their correct names, their gold names (missed = gold - correct) and their spurious ones.
+    correct: list[str] = []
+    gold_paired: list[str] = []
+    spurious: list[str] = []
+    conll_correct: list[str] = []  # CoNLL chunks
+    conll_predicted: list[str] = []
+    conll_gold: list[str] = []
     for record, pred in zip(records, aligned, strict=True):
         names, lost = _predicted_names(pred)
         index = article_index(record)
         gold = index.gold_names
-        paired = _paired_alike(gold, names, alike)
-        if not paired:
+        if lost:
+            spurious += lost  # unaligned names are spurious, of their type, in every mode
+            conll_predicted += lost  # and predicted chunks that match nothing
+        paired = _pairing(gold, names)
+        if paired is None:
             names.sort()
             _add_document(gold, names, micro, by_type)
-        alike[2].update(lost)  # unaligned names are spurious, of their type, in every mode
-        predicted.update(lost)  # and predicted chunks that match nothing
-        gold_chunks.update(map(itemgetter(0), index.gold_chunks))
-        if paired == _SUBSET and index.simple:
-            # Gold names that are each their own chunk, none dropped: so are any of them.
-            predicted.update(map(_TYPE, names))
-            correct.update(map(_TYPE, names))
+        else:
+            common, rest = paired
+            correct += map(_TYPE, common)
+            gold_paired += map(_TYPE, gold)
+            if rest:
+                spurious += map(_TYPE, rest)
+        if not index.simple:
+            conll_gold += map(_FIRST, index.gold_chunks)
+            mine = _outermost_chunks(index, names)
+            conll_predicted += map(_FIRST, mine)
+            conll_correct += map(_FIRST, mine & index.gold_chunks)
+            continue
+        conll_gold += map(_TYPE, gold)
+        if paired is not None and not paired[1]:
+            # A subset of gold names that are each their own chunk: so is each of them.
+            conll_predicted += map(_TYPE, names)
+            conll_correct += map(_TYPE, names)
+            continue
+        names.sort()
+        if _simple_names(record.text, index.sentences, index.sentence_starts, index.disjoint, names):
+            # Each prediction is its own chunk too: the chunks that agree are the equal names.
+            conll_predicted += map(_TYPE, names)
+            conll_correct += map(_TYPE, paired[0] if paired is not None else set(names) & set(gold))
         else:
             mine = _outermost_chunks(index, names)
-            predicted.update(map(itemgetter(0), mine))
-            correct.update(map(itemgetter(0), mine & index.gold_chunks))
+            conll_predicted += map(_FIRST, mine)
+            conll_correct += map(_FIRST, mine & index.chunks)
+    found = Counter(correct)
+    alike = (found, Counter(gold_paired) - found, Counter(spurious))
     for mode in NER_MODES:
         for field, types in zip((0, 3, 4), alike, strict=True):
             micro[mode][field] += sum(types.values())
@@ -537,11 +657,12 @@ def _score_ner(records: Sequence[Record], aligned: Sequence[AlignedPrediction]) 
                 by_type[mode][t][field] += n
     order = sorted(by_type["strict"], key=_type_order)
     modes = {mode: _mode_of(micro[mode], {t: by_type[mode][t] for t in order}, mode) for mode in NER_MODES}
-    return NerScores(modes, _conll_of(correct, predicted, gold_chunks))
+    return NerScores(modes, _conll_of(Counter(conll_correct), Counter(conll_predicted), Counter(conll_gold)))
 
 
 _BOUNDS = itemgetter(0, 1)
 _TYPE = itemgetter(2)
+_FIRST = itemgetter(0)
 
 
 _SUBSET = 2
@@ -553,33 +674,49 @@ def _paired_alike(
 ) -> int:
     """Count a document whose names pair the same in every SemEval mode, and say whether it did.
 
+    When :func:`_pairing` pairs the document, the types of its correct, missed and spurious
+    names go to ``alike`` and the caller skips :func:`_add_document`. Returns 0 when the
+    document needs the greedy pairing, :data:`_SUBSET` when it did not and every prediction is
+    a gold name, else 1.
+    """
+    paired = _pairing(gold, pred)
+    if paired is None:
+        return 0
+    common, rest = paired
+    alike[0].update(map(_TYPE, common))
+    alike[1].update(map(_TYPE, set(gold) - set(common)))
+    alike[2].update(map(_TYPE, rest))
+    return 1 if rest else _SUBSET
+
+
+def _pairing(gold: Sequence[Name], pred: Sequence[Name]) -> tuple[Iterable[Name], AbstractSet[Name]] | None:
+    """The correct and the spurious names of a document whose names pair the same in every
+    SemEval mode, or None when it needs the greedy pairing (:func:`_add_document`).
+
     When no name repeats and no prediction left over by the exact (start, end, type) pairing
     overlaps a gold name left over by it (and, if any prediction is left over, no two gold or two
     predicted names share their boundaries), every mode pairs the same names and has no
     incorrect or partial match: the pairs are correct, the gold names left missed, the
-    predictions left spurious, overall and within each type. Then the types of the three go to
-    ``alike`` (with set operations, in C) and the caller skips :func:`_add_document`.
-    Returns 0 when the document needs the greedy pairing, :data:`_SUBSET` when it did not and
-    every prediction is a gold name, else 1.
+    predictions left spurious, overall and within each type. Decided with set operations (in C).
     """
-    gold_set = set(gold)
     pred_set = set(pred)
-    if len(gold_set) != len(gold) or len(pred_set) != len(pred):
-        return 0
+    if len(pred_set) != len(pred):
+        return None
+    gold_set = set(gold)
+    if len(gold_set) != len(gold):
+        return None
+    if pred_set <= gold_set:
+        return pred_set, frozenset()
     common = gold_set & pred_set
+    rest_pred = pred_set - common
+    # With unique boundaries, a leftover prediction shares no boundaries with a paired gold
+    # name, so exact mode (which pairs on boundaries alone) pairs what strict mode pairs.
+    if len(set(map(_BOUNDS, gold))) != len(gold) or len(set(map(_BOUNDS, pred))) != len(pred):
+        return None
     rest_gold = gold_set - common
-    rest_pred = pred_set - common if len(common) < len(pred_set) else set()
-    if rest_pred:
-        # With unique boundaries, a leftover prediction shares no boundaries with a paired gold
-        # name, so exact mode (which pairs on boundaries alone) pairs what strict mode pairs.
-        if len(set(map(_BOUNDS, gold))) != len(gold) or len(set(map(_BOUNDS, pred))) != len(pred):
-            return 0
-        if rest_gold and _any_overlap(sorted(rest_gold), rest_pred):
-            return 0
-    alike[0].update(map(_TYPE, common))
-    alike[1].update(map(_TYPE, rest_gold))
-    alike[2].update(map(_TYPE, rest_pred))
-    return 1 if rest_pred else _SUBSET
+    if rest_gold and _any_overlap(sorted(rest_gold), rest_pred):
+        return None
+    return common, rest_pred
 
 
 def _any_overlap(gold: Sequence[Name], pred: Iterable[Name]) -> bool:
