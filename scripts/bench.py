@@ -41,6 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import synth
 from seccoop.record.io import MAX_INPUT_BYTES
+from seccoop.record.models import Record
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src"
@@ -465,7 +466,8 @@ def bench_big(report: Report, sizes_mb: list[float], tmp: Path) -> None:
         rid = f"big-{str(size).replace('.', '-')}"
         record = synth.synth_record(rid, 1, int(size * 1_000_000 / 95))
         (root / "seeds" / f"{rid}.txt").write_bytes(record["text"].encode("utf-8"))
-        (folder / f"{rid}.json").write_text(json.dumps(record, ensure_ascii=False), "utf-8")
+        # canonical form, as a contributor's file after `seccoop fmt` (else a not-canonical warning)
+        (folder / f"{rid}.json").write_text(synth.canonical_text(Record.model_validate(record)), "utf-8")
         mb = len(record["text"].encode("utf-8")) / 1e6
         size_of_file = (folder / f"{rid}.json").stat().st_size
         if size_of_file > MAX_INPUT_BYTES:
@@ -502,7 +504,7 @@ def fuzz_section(summary: Path) -> list[str]:
     return [
         FUZZ_HEADING,
         "",
-        f"Output of `python scripts/fuzz.py {_fuzz_args(text)}` (run in the background with `nice`, "
+        f"Output of `python scripts/fuzz.py {_fuzz_args(text)}` (run in the background, "
         "beside other work; its wall time is not a speed figure)"
         + (
             ". Per-input memory was not traced in this run (`--no-memory`, several times faster); the "
