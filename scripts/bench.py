@@ -552,11 +552,13 @@ PLANS = {
     "built with PyO3, or Cython), and skip the serializer for files whose bytes hash to a record "
     "already checked (a cache for unchanged records in pull requests). Meanwhile `--jobs` (default: "
     "every core) scales with the cores, because files are checked independently.",
-    "## NER scoring": "NER scoring: the cold call aligns only the mentions layer, checks token "
-    "boundaries around each name instead of tokenizing sentences, and counts the SemEval modes "
-    "with set operations; what is left is Python work per name (about 150 per article). Plan: "
-    "keep the names as columns (arrays of starts, ends and types) and pair them with sorted-array "
-    "operations instead of one Python step per name.",
+    "## NER scoring": "NER scoring: the cold call aligns only the mentions layer, reads the names "
+    "column by column (map/compress and set operations in C), checks gold token boundaries with one "
+    "regular expression over the names' edges (the tokenizer decides only unclear cases) and counts "
+    "the modes from flat lists; about 194,000 Python calls per call. What is left is reading the "
+    "fields of some 500,000 pydantic mention objects (0.3-0.5 s alone) and allocating the name "
+    "tuples. Plan: the gold records keep their names as columns (starts, ends, types), built once "
+    "per record and cached, so a cold call reads arrays instead of models; or a compiled path.",
     "## One large record": "One large record: see the per-MB column; the missed-mention check scans "
     "the text once per distinct name (str.find in C), which is linear in the text for a fixed set "
     "of names.",
