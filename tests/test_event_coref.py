@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from seccoop.bench.predictions import ArticlePrediction, dumps_predictions
 from seccoop.bench.score import gold_as_predictions, score
@@ -109,3 +111,18 @@ def test_cli_scores_in_plover_coding(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert code == 0
     out = capsys.readouterr().out
     assert "events in PLOVER coding" in out and "ev B-cubed" in out
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.frozensets(st.integers(0, 30), min_size=1, max_size=5), max_size=8),
+    st.lists(st.frozensets(st.integers(0, 30), min_size=1, max_size=5), max_size=8),
+)
+def test_ceaf_e_by_overlapping_groups_equals_the_dense_assignment(
+    key: list[frozenset[int]], response: list[frozenset[int]]
+) -> None:
+    # the block decomposition must give the optimum of the one dense matrix of all pairs
+    from seccoop.bench.score.coref import _ceaf_e, _max_assignment
+
+    dense = _max_assignment([[2 * len(k & r) / (len(k) + len(r)) for r in response] for k in key])
+    assert abs(_ceaf_e(key, response) - dense) < 1e-9
