@@ -70,7 +70,6 @@ from seccoop.bench.score import (
     Score,
     ScoreReport,
     SemEvalScore,
-    ValueScores,
     align_all,
     b_cubed,
     ceaf_e,
@@ -81,6 +80,7 @@ from seccoop.bench.score import (
 )
 from seccoop.bench.score.event_coref import EventCorefScores, event_clusters
 from seccoop.bench.score.ner import _conll_of, _mode_of, _type_order
+from seccoop.bench.score.values import value_scores_from_counts
 from seccoop.check.diagnostics import Finding
 from seccoop.record.io import write_text_atomic
 from seccoop.record.models import Record
@@ -825,18 +825,8 @@ class StreamedScore:
             (muc_score.f1 + b3.f1 + ceaf.f1) / 3,
             Accuracy.of(*self.links),
         )
-        strict, relaxed, typed, normal, predicted, gold = self.values
         seen = [t for t in ont.value_types if t in self.value_types]
-        values = ValueScores(
-            strict=Score.of(strict, predicted, gold),
-            relaxed=Score.of(relaxed, predicted, gold),
-            type_accuracy=Accuracy.of(typed, relaxed),
-            type=Score.of(typed, predicted, gold),
-            normalization_accuracy=Accuracy.of(normal, relaxed),
-            normalization=Score.of(normal, predicted, gold),
-            strict_by_type={t: Score.of(*_pick(self.value_types[t], 0)) for t in seen},
-            relaxed_by_type={t: Score.of(*_pick(self.value_types[t], 1)) for t in seen},
-        )
+        values = value_scores_from_counts(self.values, {t: self.value_types[t] for t in seen})
         pooled = (
             muc(self.event_key, self.event_response),
             b_cubed(self.event_key, self.event_response),
@@ -880,10 +870,6 @@ class StreamedScore:
 
 def _semeval(score: SemEvalScore) -> tuple[int, int, int, int, int]:
     return (score.correct, score.incorrect, score.partial, score.missed, score.spurious)
-
-
-def _pick(counts: list[int], which: int) -> tuple[int, int, int]:
-    return counts[which], counts[2], counts[3]
 
 
 def _add(total: list[Any], counts: Sequence[Any]) -> None:

@@ -19,7 +19,7 @@ type: strict and relaxed F1 of the gold and predicted values of each type agains
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from seccoop.bench.predictions import AlignedPrediction
@@ -94,8 +94,21 @@ def _score_values(records: Sequence[Record], aligned: Sequence[AlignedPrediction
         _add(total, value_counts(g, p))
         for t in types:
             _add(by_type[t], value_counts([x for x in g if x[1] == t], [x for x in p if x[1] == t]))
-    strict, relaxed, typed, normal, predicted, gold = total
     seen = [t for t in types if by_type[t][4] or by_type[t][5]]
+    return value_scores_from_counts(total, {t: _pick(by_type[t]) for t in seen})
+
+
+def _pick(counts: Sequence[int]) -> tuple[int, int, int, int]:
+    """(strict correct, relaxed correct, predicted, gold) of six counts of :func:`value_counts`."""
+    return counts[0], counts[1], counts[4], counts[5]
+
+
+def value_scores_from_counts(total: Sequence[int], by_type: Mapping[str, Sequence[int]]) -> ValueScores:
+    """The values scores from summed counts: ``total`` is the six counts of :func:`value_counts`
+    (strict, relaxed, typed, normalised, predicted, gold) and ``by_type`` holds, for each type to
+    report (in report order), its strict correct, relaxed correct, predicted and gold counts.
+    One place turns counts into scores: the scorer and the streamed baseline totals both use it."""
+    strict, relaxed, typed, normal, predicted, gold = total
     return ValueScores(
         strict=Score.of(strict, predicted, gold),
         relaxed=Score.of(relaxed, predicted, gold),
@@ -103,6 +116,6 @@ def _score_values(records: Sequence[Record], aligned: Sequence[AlignedPrediction
         type=Score.of(typed, predicted, gold),
         normalization_accuracy=Accuracy.of(normal, relaxed),
         normalization=Score.of(normal, predicted, gold),
-        strict_by_type={t: Score.of(by_type[t][0], by_type[t][4], by_type[t][5]) for t in seen},
-        relaxed_by_type={t: Score.of(by_type[t][1], by_type[t][4], by_type[t][5]) for t in seen},
+        strict_by_type={t: Score.of(c[0], c[2], c[3]) for t, c in by_type.items()},
+        relaxed_by_type={t: Score.of(c[1], c[2], c[3]) for t, c in by_type.items()},
     )
