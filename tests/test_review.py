@@ -416,6 +416,16 @@ def test_render_refuses_invalid_records_and_reports_them(
     assert code == 2 and "[io-error]" in err  # a folder with no records
 
 
+def test_a_refusal_of_many_drafts_names_ten_and_counts_the_rest() -> None:
+    from seccoop.hub.derived import _first_of
+
+    names = [f"draft-{i}" for i in range(25)]
+    message = _first_of(names)
+    assert message.startswith("draft-0, draft-1,") and "draft-9 and 15 more" in message
+    assert "draft-10" not in message
+    assert _first_of(names[:10]) == ", ".join(names[:10])
+
+
 def test_build_refuses_drafts_unless_asked(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
     articles, hf = corpus / "dataset" / "articles", corpus / "dataset" / "hf"
     code, _, err = _run(["build", "--articles", str(articles), "--out", str(hf)], capsys)

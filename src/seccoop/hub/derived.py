@@ -129,12 +129,20 @@ def drafts_in(records: Sequence[Record]) -> list[str]:
     return [r.id for r in records if r.annotation.status == "draft"]
 
 
+def _first_of(names: Sequence[str], shown: int = 10) -> str:
+    """``names`` joined by commas, the first ``shown`` of them and how many more there are (a
+    message about a thousand records names ten)."""
+    if len(names) <= shown:
+        return ", ".join(names)
+    return f"{', '.join(names[:shown])} and {len(names) - shown} more"
+
+
 def _refuse_drafts(corpus: Corpus, include_drafts: bool) -> None:
     drafts = list(corpus.drafts)
     if drafts and not include_drafts:
         raise BuildError(
             f"{len(drafts)} record(s) have status 'draft' and would be published as annotated: "
-            f"{', '.join(drafts)}. Finish the annotation and set annotation.status to 'single' "
+            f"{_first_of(drafts)}. Finish the annotation and set annotation.status to 'single' "
             "(or 'double-annotated', 'adjudicated'), or build anyway with: seccoop build --include-drafts"
         )
 
