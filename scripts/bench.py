@@ -144,7 +144,7 @@ def timed(*args, **kwargs):
         baselines[0] += time.process_time() - start
 derived._baselines_text = timed
 t0 = time.process_time(); w0 = time.perf_counter()
-code = main(["build", "--jobs", "1", "--include-drafts"])
+code = main(["build", "--jobs", sys.argv[1], "--include-drafts"])
 if code:
     raise SystemExit(f"seccoop build exited {code}")
 done(baselines=baselines[0])
@@ -375,34 +375,36 @@ def bench_whole_build(report: Report, corpora: dict[int, Path], tmp: Path) -> No
     report.add(
         "## The whole `seccoop build` command",
         "",
-        "`seccoop build --jobs 1 --include-drafts` (synthetic records are drafts) in a copy of the "
+        "`seccoop build --include-drafts` (synthetic records are drafts) in a copy of the "
         "repository whose records and seeds are the synthetic corpus: every derived file (agreement, "
         f"baselines predicted and scored: {systems}; the Hugging Face dataset; the README tables). "
-        "The baselines column is the part of the CPU time spent predicting and scoring them. "
-        "One run per size.",
+        "CPU and peak RSS are the main process's (with `--jobs 2` the worker processes' CPU is not "
+        "in it: compare the wall times); the baselines column is the main process's CPU spent "
+        "predicting and scoring them. One run per row.",
         "",
-        "| articles | CPU s | per article | of which baselines | peak RSS |",
-        "|---:|---:|---:|---:|---:|",
+        "| articles | `--jobs` | CPU s | wall s | per article (wall) | of which baselines (CPU) | peak RSS |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
     )
     for size, folder in corpora.items():
-        repo = _repository_copy(folder, tmp / f"repo-{size}")
-        env = {**os.environ, "PYTHONPATH": str(SRC), "HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1"}
-        run = subprocess.run(
-            [sys.executable, "-c", _PRELUDE + CHILD["whole-build"]],
-            cwd=repo,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if run.returncode != 0:
-            raise RuntimeError(f"seccoop build failed: {run.stderr[-2000:]}")
-        r = json.loads(run.stdout.strip().splitlines()[-1])
-        report.add(
-            f"| {size:,} | {r['cpu']:.1f} | {1000 * r['cpu'] / size:.1f} ms | {r['baselines']:.1f} s "
-            f"| {r['rss'] / 2**20:,.0f} MiB |"
-        )
-        shutil.rmtree(repo, ignore_errors=True)
+        for jobs in (1, 2):
+            repo = _repository_copy(folder, tmp / f"repo-{size}-{jobs}")
+            env = {**os.environ, "PYTHONPATH": str(SRC), "HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1"}
+            run = subprocess.run(
+                [sys.executable, "-c", _PRELUDE + CHILD["whole-build"], str(jobs)],
+                cwd=repo,
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if run.returncode != 0:
+                raise RuntimeError(f"seccoop build failed: {run.stderr[-2000:]}")
+            r = json.loads(run.stdout.strip().splitlines()[-1])
+            report.add(
+                f"| {size:,} | {jobs} | {r['cpu']:.1f} | {r['wall']:.1f} | {1000 * r['wall'] / size:.1f} ms "
+                f"| {r['baselines']:.1f} s | {r['rss'] / 2**20:,.0f} MiB |"
+            )
+            shutil.rmtree(repo, ignore_errors=True)
     report.add("")
 
 

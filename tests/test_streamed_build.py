@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+import seccoop.bench.baseline
 import seccoop.hub.build
 from seccoop.bench.baseline import SYSTEMS, StreamedScore, write_baselines
 from seccoop.bench.predictions import ArticlePrediction, MentionPrediction
@@ -172,3 +173,34 @@ def test_the_build_holds_one_chunk_of_records_at_a_time(
     assert max(live) <= chunk
     assert _live_records() - baseline == 0
     assert isinstance(result.summary, CorpusSummary) and result.summary.articles == len(corpus)
+
+
+def test_streamed_baselines_keep_no_record_once_scored(
+    synthetic: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    corpus = validate_corpus(synthetic)
+    baseline = _live_records()
+    run = write_baselines([synthetic], tmp_path / "b.json", tmp_path / "p", records=corpus.iter_records())
+    assert run.exit_code == 0
+    # the scorer caches an index per record (which holds the record): the stream drops each one
+    assert _live_records() - baseline == 0
+
+
+def test_parallel_baselines_write_the_files_of_a_serial_run(
+    synthetic: Path,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(seccoop.bench.baseline, "PREDICTED_PER_TASK", 2)
+    corpus = validate_corpus(synthetic)
+    assert len(corpus) > 2 * 2  # more chunks than the workers hold at once
+    outputs = {}
+    for jobs in (1, 2):
+        out = tmp_path / f"jobs-{jobs}"
+        records = corpus.iter_records()
+        run = write_baselines([synthetic], out / "b.json", out / "p", records=records, jobs=jobs)
+        assert run.exit_code == 0
+        outputs[jobs] = {p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    assert outputs[1] == outputs[2]
+    assert len(outputs[1]) == 1 + sum(1 for s in SYSTEMS.values() if s.available())

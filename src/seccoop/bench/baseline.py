@@ -39,9 +39,10 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +80,7 @@ from seccoop.bench.score import (
     score_files,
 )
 from seccoop.bench.score.event_coref import EventCorefScores, event_clusters
-from seccoop.bench.score.ner import _conll_of, _mode_of, _type_order
+from seccoop.bench.score.ner import _conll_of, _mode_of, _type_order, forget_article
 from seccoop.bench.score.values import value_scores_from_counts
 from seccoop.check.diagnostics import Finding
 from seccoop.record.io import write_text_atomic
@@ -604,6 +605,7 @@ def write_baselines(
     *,
     previous: dict[str, Any] | None = None,
     records: Iterable[Record] | None = None,
+    jobs: int = 1,
 ) -> BaselineRun:
     """Run every system, write its predictions to ``predictions_dir``, score them, write ``output``.
 
@@ -614,14 +616,15 @@ def write_baselines(
     ``records`` are the records of ``gold`` already validated by the caller, in id order
     (``seccoop build`` validates once per run and reads them one at a time); they are then
     streamed: each is predicted, scored alone and dropped, and the scores added up
-    (`StreamedScore`) equal those of `score_files`, without validating the gold again.
+    (`StreamedScore`) equal those of `score_files`, without validating the gold again; ``jobs``
+    worker processes then predict them (the output is the same as with one).
     """
     if records is None:
         loaded, errors = load_gold(gold)
         if errors:
             return BaselineRun(errors, 2)
         return _write_baselines_scored(gold, loaded, output, predictions_dir, previous)
-    return _write_baselines_streamed(records, output, predictions_dir, previous)
+    return _write_baselines_streamed(records, output, predictions_dir, previous, jobs)
 
 
 def _kept_systems(previous: dict[str, Any] | None) -> dict[Any, Any]:
@@ -675,11 +678,17 @@ def _write_baselines_scored(
 
 
 def _write_baselines_streamed(
-    records: Iterable[Record], output: Path, predictions_dir: Path, previous: dict[str, Any] | None
+    records: Iterable[Record],
+    output: Path,
+    predictions_dir: Path,
+    previous: dict[str, Any] | None,
+    jobs: int = 1,
 ) -> BaselineRun:
     """The baselines of validated records read one at a time: each record is predicted by every
     system, its prediction written, aligned and scored, and the record dropped; the scores are
-    added up document by document (`StreamedScore`), equal to scoring the whole list at once."""
+    added up document by document (`StreamedScore`), equal to scoring the whole list at once.
+    With ``jobs`` > 1, worker processes predict (`_predicted_lines`), chunk by chunk, while this
+    process writes and scores in record order: the files are the same as in a serial run."""
     kept = _kept_systems(previous)
     running = [s for s in SYSTEMS.values() if s.available()]
     predictions_dir.mkdir(parents=True, exist_ok=True)
@@ -688,14 +697,14 @@ def _write_baselines_streamed(
     articles = 0
     handles = [path.open("w", encoding="utf-8") for path in paths]
     try:
-        for record in records:
+        for record, lines in _predictions_of(records, tuple(s.name for s in running), jobs):
             articles += 1
-            for system, handle, total in zip(running, handles, totals, strict=True):
-                line = dump_prediction(system.predict(record.id, record.text))
+            for line, handle, total in zip(lines, handles, totals, strict=True):
                 handle.write(line + "\n")
                 # scored as read back from the file, as `seccoop score` reads it
                 prediction = ArticlePrediction.model_validate(json.loads(line))
                 total.add(record, align_all([record], [prediction])[0])
+            forget_article(record)  # the scorer's cached index holds the record
     finally:
         for handle in handles:
             handle.close()
@@ -707,6 +716,56 @@ def _write_baselines_streamed(
     ]
     write_text_atomic(output, render_baselines(_document(articles, systems)))
     return BaselineRun((), 0, (*paths, output))
+
+
+PREDICTED_PER_TASK = 8
+"""Records per task sent to a worker process by a parallel baseline run."""
+
+
+def _predicted_lines(systems: tuple[str, ...], articles: tuple[tuple[str, str], ...]) -> list[list[str]]:
+    """Each article's prediction by each of ``systems``, as predictions-file lines."""
+    return [[dump_prediction(SYSTEMS[name].predict(rid, text)) for name in systems] for rid, text in articles]
+
+
+def _predictions_of(
+    records: Iterable[Record], systems: tuple[str, ...], jobs: int
+) -> Iterator[tuple[Record, list[str]]]:
+    """Each record with its lines of ``systems``, in record order; ``jobs`` worker processes
+    predict when there is more than one chunk of records (at most two chunks per worker wait)."""
+    chunks = _batched(iter(records), PREDICTED_PER_TASK)
+    head = list(islice(chunks, 2 if jobs > 1 else 1))
+    if len(head) < 2:
+        for chunk in chain(head, chunks):
+            yield from zip(chunk, _predicted_lines(systems, _articles(chunk)), strict=True)
+        return
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    # forkserver, as the build's workers: a fork of a process running threads may deadlock
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    todo = chain(head, chunks)
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        pending: deque[tuple[list[Record], Future[list[list[str]]]]] = deque(
+            (chunk, pool.submit(_predicted_lines, systems, _articles(chunk)))
+            for chunk in islice(todo, 2 * jobs)
+        )
+        while pending:
+            chunk, future = pending.popleft()
+            following = next(todo, None)
+            if following is not None:
+                pending.append((following, pool.submit(_predicted_lines, systems, _articles(following))))
+            yield from zip(chunk, future.result(), strict=True)
+
+
+def _articles(chunk: list[Record]) -> tuple[tuple[str, str], ...]:
+    return tuple((r.id, r.text) for r in chunk)
+
+
+def _batched(items: Iterator[Record], size: int) -> Iterator[list[Record]]:
+    while chunk := list(islice(items, size)):
+        yield chunk
 
 
 class StreamedScore:

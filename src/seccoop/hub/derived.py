@@ -168,14 +168,19 @@ def agreement_outputs(paths: DerivedPaths) -> dict[Path, str]:
     return out
 
 
-def _baselines_text(paths: DerivedPaths, corpus: Corpus) -> str:
+def _baselines_text(paths: DerivedPaths, corpus: Corpus, jobs: int = 1) -> str:
     with tempfile.TemporaryDirectory(prefix="seccoop-baselines-") as tmp:
         out = Path(tmp) / "baselines.json"
         previous = (
             json.loads(paths.baselines.read_text(encoding="utf-8")) if paths.baselines.exists() else None
         )
         run = write_baselines(
-            [paths.articles], out, Path(tmp) / "predictions", previous=previous, records=corpus.iter_records()
+            [paths.articles],
+            out,
+            Path(tmp) / "predictions",
+            previous=previous,
+            records=corpus.iter_records(),
+            jobs=jobs,
         )
         if run.exit_code:
             raise BuildError("the baselines cannot be scored", run.findings)
@@ -203,7 +208,8 @@ def build_all(
     """Regenerate every derived file in order; return what was written. Raises `BuildError`.
 
     The records are validated once (``jobs`` worker processes), and every step takes them
-    from that one validation; ``jobs`` worker processes also build the Parquet rows."""
+    from that one validation; ``jobs`` worker processes also predict the baselines and build the
+    Parquet rows."""
     corpus = validate_corpus(paths.articles, jobs=jobs)
     _refuse_drafts(corpus, include_drafts)
     written: list[Path] = []
@@ -211,7 +217,7 @@ def build_all(
         write_text_atomic(path, text)
         written.append(path)
         log(f"wrote {path}")
-    baselines = _baselines_text(paths, corpus)
+    baselines = _baselines_text(paths, corpus, jobs)
     write_text_atomic(paths.baselines, baselines)
     written.append(paths.baselines)
     log(f"wrote {paths.baselines}")
@@ -268,7 +274,7 @@ def check_all(paths: DerivedPaths, *, include_drafts: bool = False, jobs: int = 
     for path, text in agreement_outputs(paths).items():
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             stale.append(Stale(str(path), "differs from the annotation passes", AGREEMENT_FIX))
-    baselines = _baselines_text(paths, corpus)
+    baselines = _baselines_text(paths, corpus, jobs)
     current = paths.baselines.read_text(encoding="utf-8") if paths.baselines.exists() else None
     if current != baselines:
         stale.append(Stale(str(paths.baselines), "differs from the scores of the records", "seccoop build"))

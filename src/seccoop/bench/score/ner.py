@@ -473,6 +473,14 @@ def clear_token_cache() -> None:
     _INDEX.clear()
 
 
+def forget_article(record: Record) -> None:
+    """Forget the cached index of ``record`` (and with it the record): a caller that scores a
+    corpus one record at a time calls it when done with each, so that memory does not grow."""
+    found = _INDEX.get(id(record))
+    if found is not None and found.record is record:
+        del _INDEX[id(record)]
+
+
 _Projection = tuple[tuple[int, int, int], ...]
 """Where a name lands in IOB2: (sentence, first token start, -(last token end)) per sentence."""
 
