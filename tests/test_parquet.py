@@ -205,3 +205,34 @@ def test_a_config_without_rows_still_has_one_shard_with_its_schema(tmp_path: Pat
     assert table.schema.equals(encoder.schema, check_metadata=False)
     assert table.schema.metadata[b"huggingface"] == encoder.schema.metadata[b"huggingface"]
     assert not list((tmp_path / "data" / "ner").glob(".part-*"))
+
+
+def test_build_check_compares_parquet_as_tables_group_by_group(tmp_path: Path) -> None:
+    """`build --check` compares shards written by another pyarrow as tables: equal data with
+    other bytes is current, any other value or schema metadata is stale, and files grouped in
+    other row groups are compared whole."""
+    import pyarrow.parquet as pq
+
+    from seccoop.hub.build import _same_content
+
+    table = pa.table({"id": ["a", "b", "c", "d", "e"], "n": [1, 2, 3, 4, 5]}).replace_schema_metadata(
+        {"huggingface": "{}"}
+    )
+
+    def written(name: str, t: pa.Table, **options: Any) -> Path:
+        path = tmp_path / name
+        pq.write_table(t, path, **options)
+        return path
+
+    base = written("base.parquet", table, row_group_size=2, compression="snappy")
+    other_bytes = written("zstd.parquet", table, row_group_size=2, compression="zstd")
+    assert base.read_bytes() != other_bytes.read_bytes()
+    assert _same_content("x.parquet", other_bytes, base)
+    assert _same_content("x.parquet", written("groups.parquet", table, row_group_size=3), base)
+    changed = table.set_column(1, "n", pa.array([1, 2, 3, 4, 6]))
+    assert not _same_content("x.parquet", written("changed.parquet", changed, row_group_size=2), base)
+    relabelled = table.replace_schema_metadata({"huggingface": '{"x": 1}'})
+    assert not _same_content("x.parquet", written("meta.parquet", relabelled, row_group_size=2), base)
+    not_parquet = tmp_path / "broken.parquet"
+    not_parquet.write_bytes(b"PAR1 not a table")
+    assert not _same_content("x.parquet", not_parquet, base)

@@ -169,8 +169,9 @@ class ShardWriter:
             relative = data_file(self.config, index, len(self._parts))
             target = self.root / relative
             part.rename(target)
-            raw = target.read_bytes()
-            shards.append(Shard(relative, len(raw), hashlib.sha256(raw).hexdigest()))
+            with target.open("rb") as handle:  # read in blocks: a shard can be hundreds of MB
+                digest = hashlib.file_digest(handle, "sha256").hexdigest()
+            shards.append(Shard(relative, target.stat().st_size, digest))
         return tuple(shards)
 
     def _open(self) -> None:
