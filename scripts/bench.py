@@ -576,7 +576,9 @@ FUZZ_HEADING = "## Fuzzing"
 
 def fuzz_section(summary: Path) -> list[str]:
     """The output of ``scripts/fuzz.py`` (run separately: it takes long) as a section."""
-    text = summary.read_text(encoding="utf-8").strip()
+    lines = summary.read_text(encoding="utf-8").strip().splitlines()
+    # the summary only: not the progress lines or an exit status a wrapper appended
+    text = "\n".join(line for line in lines if not line.startswith(("... ", "rc=")))
     return [
         FUZZ_HEADING,
         "",

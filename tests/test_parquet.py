@@ -233,6 +233,14 @@ def test_build_check_compares_parquet_as_tables_group_by_group(tmp_path: Path) -
     assert not _same_content("x.parquet", written("changed.parquet", changed, row_group_size=2), base)
     relabelled = table.replace_schema_metadata({"huggingface": '{"x": 1}'})
     assert not _same_content("x.parquet", written("meta.parquet", relabelled, row_group_size=2), base)
+    # the key-value metadata a writer adds (datasets' content-defined chunking) is not the table's
+    path = tmp_path / "cdc.parquet"
+    with pq.ParquetWriter(path, table.schema, compression="snappy") as writer:
+        for start in range(0, table.num_rows, 2):
+            writer.write_table(table.slice(start, 2))
+        writer.add_key_value_metadata({"content_defined_chunking": "{}"})
+    assert pq.ParquetFile(path).read_row_group(0).schema.metadata != table.schema.metadata
+    assert _same_content("x.parquet", path, base)
     not_parquet = tmp_path / "broken.parquet"
     not_parquet.write_bytes(b"PAR1 not a table")
     assert not _same_content("x.parquet", not_parquet, base)

@@ -192,15 +192,53 @@ def test_parallel_baselines_write_the_files_of_a_serial_run(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(seccoop.bench.baseline, "PREDICTED_PER_TASK", 2)
+    import concurrent.futures
+
+    pools: list[int] = []
+
+    class CountedPool(concurrent.futures.ProcessPoolExecutor):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            pools.append(kwargs["max_workers"])
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", CountedPool)
+    monkeypatch.setattr(seccoop.bench.baseline, "PREDICTED_PER_TASK", 1)
     corpus = validate_corpus(synthetic)
-    assert len(corpus) > 2 * 2  # more chunks than the workers hold at once
+    jobs = 2
+    assert len(corpus) > 2 * jobs  # more chunks than the workers hold at once: the queue refills
     outputs = {}
-    for jobs in (1, 2):
-        out = tmp_path / f"jobs-{jobs}"
+    for n in (1, jobs):
+        out = tmp_path / f"jobs-{n}"
         records = corpus.iter_records()
-        run = write_baselines([synthetic], out / "b.json", out / "p", records=records, jobs=jobs)
+        run = write_baselines([synthetic], out / "b.json", out / "p", records=records, jobs=n)
         assert run.exit_code == 0
-        outputs[jobs] = {p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
-    assert outputs[1] == outputs[2]
+        outputs[n] = {p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    assert pools == [jobs]  # the serial run made no pool, the parallel one one
+    assert outputs[1] == outputs[jobs]
     assert len(outputs[1]) == 1 + sum(1 for s in SYSTEMS.values() if s.available())
+
+
+def test_the_build_gives_the_baselines_workers_and_explains_a_lost_one(
+    synthetic: Path,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from concurrent.futures.process import BrokenProcessPool
+
+    import seccoop.hub.derived as derived
+    from seccoop.hub.configs import BuildError
+
+    asked: list[int] = []
+
+    def broken(*args: Any, jobs: int = 1, **kwargs: Any) -> Any:
+        asked.append(jobs)
+        raise BrokenProcessPool("A process in the process pool was terminated abruptly")
+
+    monkeypatch.setattr(derived, "write_baselines", broken)
+    monkeypatch.setattr(derived, "PREDICTED_PER_TASK", 2)
+    corpus = validate_corpus(synthetic)
+    paths = derived.DerivedPaths.of(synthetic, synthetic.parent / "hf")
+    for jobs in (1, 2, 64):
+        with pytest.raises(BuildError, match="--jobs 1"):
+            derived._baselines_text(paths, corpus, jobs)
+    # no more workers than chunks of records (each may load a model)
+    assert asked == [1, 2, -(-len(corpus) // 2)]

@@ -616,8 +616,9 @@ def write_baselines(
     ``records`` are the records of ``gold`` already validated by the caller, in id order
     (``seccoop build`` validates once per run and reads them one at a time); they are then
     streamed: each is predicted, scored alone and dropped, and the scores added up
-    (`StreamedScore`) equal those of `score_files`, without validating the gold again; ``jobs``
-    worker processes then predict them (the output is the same as with one).
+    (`StreamedScore`) equal those of `score_files`, without validating the gold again. They are
+    predicted a chunk of `PREDICTED_PER_TASK` records ahead of the scoring, by ``jobs`` worker
+    processes when there is more than one chunk (the output is the same as with one).
     """
     if records is None:
         loaded, errors = load_gold(gold)
@@ -746,7 +747,8 @@ def _predictions_of(
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     todo = chain(head, chunks)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+    try:
         pending: deque[tuple[list[Record], Future[list[list[str]]]]] = deque(
             (chunk, pool.submit(_predicted_lines, systems, _articles(chunk)))
             for chunk in islice(todo, 2 * jobs)
@@ -757,6 +759,9 @@ def _predictions_of(
             if following is not None:
                 pending.append((following, pool.submit(_predicted_lines, systems, _articles(following))))
             yield from zip(chunk, future.result(), strict=True)
+    finally:
+        # on an error (or a caller that stops reading) the queued chunks are not predicted first
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _articles(chunk: list[Record]) -> tuple[tuple[str, str], ...]:

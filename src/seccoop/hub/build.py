@@ -21,7 +21,6 @@ ontology, never inferred from the data.
 
 from __future__ import annotations
 
-import filecmp
 import json
 import multiprocessing
 import os
@@ -761,6 +760,19 @@ _SIZE_LINE = re.compile(r"^\s*(num_bytes|download_size|dataset_size): \d+$", re.
 _BYTE_FIELDS = ("sha256", "contentSize")
 
 
+def _same_bytes(a: Path, b: Path, block: int = 1 << 20) -> bool:
+    """Whether two files have the same bytes, read a block at a time (shards can be hundreds of MB)."""
+    if a.stat().st_size != b.stat().st_size:
+        return False
+    with a.open("rb") as left, b.open("rb") as right:
+        while True:
+            x, y = left.read(block), right.read(block)
+            if x != y:
+                return False
+            if not x:
+                return True
+
+
 def _same_tables(fresh: Path, committed: Path) -> bool:
     """Whether two Parquet files hold equal Arrow tables (the schema with its metadata, as
     ``pq.read_table`` gives it, and the data), read one row group at a time when they are
@@ -787,7 +799,7 @@ def _same_content(rel: str, fresh: Path, committed: Path) -> bool:
     tables (schema with its Hugging Face features metadata, and data); the card and the
     Croissant file are compared without the byte sizes and checksums they quote.
     """
-    if filecmp.cmp(fresh, committed, shallow=False):  # in blocks: shards can be hundreds of MB
+    if _same_bytes(fresh, committed):
         return True
     if rel.endswith(".parquet"):
         try:

@@ -37,7 +37,13 @@ from seccoop.bench.agreement import (
     splice_table,
     to_json,
 )
-from seccoop.bench.baseline import LEADERBOARD_BEGIN, LEADERBOARD_END, leaderboard_markdown, write_baselines
+from seccoop.bench.baseline import (
+    LEADERBOARD_BEGIN,
+    LEADERBOARD_END,
+    PREDICTED_PER_TASK,
+    leaderboard_markdown,
+    write_baselines,
+)
 from seccoop.bench.schemas import REGENERATE as SCHEMAS_FIX
 from seccoop.bench.schemas import check_schemas
 from seccoop.check.diagnostics import render
@@ -169,19 +175,34 @@ def agreement_outputs(paths: DerivedPaths) -> dict[Path, str]:
 
 
 def _baselines_text(paths: DerivedPaths, corpus: Corpus, jobs: int = 1) -> str:
+    """The baselines file of the records; ``jobs`` worker processes predict (at most one per
+    chunk of records: each may load a model, spaCy's pipeline takes about 100-200 MB)."""
+    from concurrent.futures import BrokenExecutor
+
+    from seccoop.bench.adapters import AdapterError
+
+    workers = max(1, min(jobs, -(-len(corpus) // PREDICTED_PER_TASK)))
     with tempfile.TemporaryDirectory(prefix="seccoop-baselines-") as tmp:
         out = Path(tmp) / "baselines.json"
         previous = (
             json.loads(paths.baselines.read_text(encoding="utf-8")) if paths.baselines.exists() else None
         )
-        run = write_baselines(
-            [paths.articles],
-            out,
-            Path(tmp) / "predictions",
-            previous=previous,
-            records=corpus.iter_records(),
-            jobs=jobs,
-        )
+        try:
+            run = write_baselines(
+                [paths.articles],
+                out,
+                Path(tmp) / "predictions",
+                previous=previous,
+                records=corpus.iter_records(),
+                jobs=workers,
+            )
+        except AdapterError as exc:
+            raise BuildError(f"the baselines cannot be predicted: {exc}") from exc
+        except BrokenExecutor as exc:
+            raise BuildError(
+                "a worker process predicting the baselines stopped (out of memory?); "
+                "run again with fewer workers, e.g. --jobs 1"
+            ) from exc
         if run.exit_code:
             raise BuildError("the baselines cannot be scored", run.findings)
         return out.read_text(encoding="utf-8")
