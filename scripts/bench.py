@@ -161,11 +161,12 @@ done(rows=rows)
 }
 
 
-def child(name: str, *args: str) -> dict[str, Any]:
-    """Run one measurement in a fresh interpreter; its last stdout line is the JSON result."""
+def child(name: str, *args: str, cwd: Path | None = None) -> dict[str, Any]:
+    """Run one measurement in a fresh interpreter (in ``cwd``); its last stdout line is the JSON result."""
     env = {**os.environ, "PYTHONPATH": str(SRC), "HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1"}
     run = subprocess.run(
         [sys.executable, "-c", _PRELUDE + CHILD[name], *args],
+        cwd=cwd,
         env=env,
         capture_output=True,
         text=True,
@@ -388,18 +389,7 @@ def bench_whole_build(report: Report, corpora: dict[int, Path], tmp: Path) -> No
     for size, folder in corpora.items():
         for jobs in (1, 2):
             repo = _repository_copy(folder, tmp / f"repo-{size}-{jobs}")
-            env = {**os.environ, "PYTHONPATH": str(SRC), "HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1"}
-            run = subprocess.run(
-                [sys.executable, "-c", _PRELUDE + CHILD["whole-build"], str(jobs)],
-                cwd=repo,
-                env=env,
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            if run.returncode != 0:
-                raise RuntimeError(f"seccoop build failed: {run.stderr[-2000:]}")
-            r = json.loads(run.stdout.strip().splitlines()[-1])
+            r = child("whole-build", str(jobs), cwd=repo)
             report.add(
                 f"| {size:,} | {jobs} | {r['cpu']:.1f} | {r['wall']:.1f} | {1000 * r['wall'] / size:.1f} ms "
                 f"| {r['baselines']:.1f} s | {r['rss'] / 2**20:,.0f} MiB |"
