@@ -176,7 +176,7 @@ def agreement_outputs(paths: DerivedPaths) -> dict[Path, str]:
 
 def _baselines_text(paths: DerivedPaths, corpus: Corpus, jobs: int = 1) -> str:
     """The baselines file of the records; ``jobs`` worker processes predict (at most one per
-    chunk of records: each may load a model, spaCy's pipeline takes about 100-200 MB)."""
+    chunk of records: each loads its own copy of a model such as spaCy's pipeline)."""
     from concurrent.futures import BrokenExecutor
 
     from seccoop.bench.adapters import AdapterError
