@@ -420,6 +420,46 @@ def test_killed_builds_leave_the_old_or_the_new_output(tmp_path: Path) -> None:
     assert not list(out.parent.glob(".hf.build-*")), "stale staging folders are cleaned up"
 
 
+_POOL_SCRIPT = """
+import os, sys, time
+from seccoop.record.pool import process_pool
+pool = process_pool(2, fork=sys.argv[1] == "fork")
+busy = [pool.submit(time.sleep, 2) for _ in range(2)]  # no idle worker: the pool starts two
+for future in busy:
+    future.result(timeout=60)
+print(" ".join(map(str, sorted(pool._processes))), flush=True)
+time.sleep(120)
+"""
+
+
+def _exited(pid: int) -> bool:
+    """Gone, or a zombie that only waits for its parent to collect it."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+    except OSError:
+        return True
+    return any(line.split()[1] in ("Z", "X") for line in status.splitlines() if line.startswith("State:"))
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads process states from /proc")
+@pytest.mark.parametrize("start", ["forkserver", "fork"])
+def test_workers_exit_when_the_process_that_started_them_is_killed(start: str) -> None:
+    from seccoop.record.pool import WATCH_SECONDS
+
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    argv = [sys.executable, "-c", _POOL_SCRIPT, start]
+    with subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, text=True) as proc:
+        assert proc.stdout is not None
+        workers = [int(pid) for pid in proc.stdout.readline().split()]  # "" if the script failed
+        assert len(workers) == 2 and not any(_exited(pid) for pid in workers)
+        proc.send_signal(signal.SIGKILL)  # no `finally`, no pool shutdown
+        proc.wait()
+    deadline = time.monotonic() + 10 * WATCH_SECONDS + 10
+    while not all(_exited(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert all(_exited(pid) for pid in workers), "workers outlived the process that started them"
+
+
 def test_killed_imports_leave_the_old_or_the_new_records(tmp_path: Path) -> None:
     articles, out = _export(tmp_path, "brat")
     first = next(articles.glob("*.json"))

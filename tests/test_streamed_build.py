@@ -192,16 +192,16 @@ def test_parallel_baselines_write_the_files_of_a_serial_run(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import concurrent.futures
+    import seccoop.record.pool
 
     pools: list[int] = []
+    start = seccoop.record.pool.process_pool
 
-    class CountedPool(concurrent.futures.ProcessPoolExecutor):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            pools.append(kwargs["max_workers"])
-            super().__init__(*args, **kwargs)
+    def counted(workers: int, **kwargs: Any) -> Any:
+        pools.append(workers)
+        return start(workers, **kwargs)
 
-    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", CountedPool)
+    monkeypatch.setattr(seccoop.record.pool, "process_pool", counted)
     monkeypatch.setattr(seccoop.bench.baseline, "PREDICTED_PER_TASK", 1)
     corpus = validate_corpus(synthetic)
     jobs = 2

@@ -739,15 +739,13 @@ def _predictions_of(
         for chunk in chain(head, chunks):
             yield from zip(chunk, _predicted_lines(systems, _articles(chunk)), strict=True)
         return
-    import multiprocessing
     from collections import deque
-    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures import Future
 
-    # forkserver, as the build's workers: a fork of a process running threads may deadlock
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    from seccoop.record.pool import process_pool
+
     todo = chain(head, chunks)
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+    pool = process_pool(jobs)
     try:
         pending: deque[tuple[list[Record], Future[list[list[str]]]]] = deque(
             (chunk, pool.submit(_predicted_lines, systems, _articles(chunk)))

@@ -130,11 +130,11 @@ def _results(files: list[Path], keep: bool, jobs: int) -> Iterator[_FileResult]:
     if jobs <= 1 or len(files) < _MIN_FILES_PER_POOL:
         yield from map(work, files)
         return
-    from concurrent.futures import ProcessPoolExecutor
+    from seccoop.record.pool import process_pool
 
     workers = min(jobs, len(files))
     chunk = max(1, min(64, len(files) // (workers * 8)))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with process_pool(workers, fork=True) as pool:
         yield from pool.map(work, files, chunksize=chunk)
 
 

@@ -22,7 +22,6 @@ ontology, never inferred from the data.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import re
 import shutil
@@ -474,14 +473,14 @@ def _chunks(corpus: Corpus, jobs: int) -> Iterator[_Chunk]:
         for piece in work:
             yield unwrap(_chunk_from_files(piece, frozenset(wanted)))
         return
-    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures import Future
+
+    from seccoop.record.pool import process_pool
 
     todo = iter(work)
     workers = min(jobs, len(work))
-    # forkserver: pyarrow runs threads in this process, and a fork of a threaded process may deadlock
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    # a fork server starts them: pyarrow runs threads in this process (see process_pool)
+    with process_pool(workers) as pool:
         pending: deque[Future[_ChunkResult]] = deque(
             pool.submit(_chunk_from_files, c, frozenset(wanted)) for c in islice(todo, 2 * workers)
         )
