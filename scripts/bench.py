@@ -33,6 +33,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -277,9 +278,9 @@ def bench_validate(report: Report, corpora: dict[int, Path], reps: int) -> None:
     )
     results = {}
     for size, folder in corpora.items():
-        v = median_of(reps, lambda f=folder: child("validate", str(f), "1"))
-        j = median_of(reps, lambda f=folder: child("json.loads", str(f)))
-        m = median_of(reps, lambda f=folder: child("model_validate_json", str(f)))
+        v = median_of(reps, partial(child, "validate", str(folder), "1"))
+        j = median_of(reps, partial(child, "json.loads", str(folder)))
+        m = median_of(reps, partial(child, "model_validate_json", str(folder)))
         assert v["findings"] == 0, "the synthetic corpus must validate clean"
         results[size] = v
         report.add(
@@ -346,7 +347,7 @@ def bench_build(report: Report, corpora: dict[int, Path], reps: int, tmp: Path) 
     )
     for size, folder in corpora.items():
         out = tmp / f"hf-{size}"
-        b = median_of(reps, lambda f=folder, o=out: child("build", str(f), str(o)))
+        b = median_of(reps, partial(child, "build", str(folder), str(out)))
         cache = tmp / f"cache-{size}"
         shutil.rmtree(cache, ignore_errors=True)
         ld = child("load_dataset", str(out), str(cache))
