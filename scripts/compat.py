@@ -22,6 +22,7 @@ import sys
 import tempfile
 import tomllib
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -113,7 +114,7 @@ def main() -> int:
     versions = args.versions or [declared_floor(), newest()]
     work = args.work or Path(tempfile.mkdtemp(prefix="seccoop-compat-"))
     work.mkdir(parents=True, exist_ok=True)
-    reference = None
+    reference: dict[str, Any] = {}  # the first version's rows of each config
     ok = True
     for version in versions:
         result = run_version(version, args.hf.resolve(), work)
@@ -126,7 +127,6 @@ def main() -> int:
                 print(f"datasets {result['datasets']}: {config}: FAILS: {got['error']}")
                 ok = False
                 continue
-            reference = reference or {}
             same = reference.setdefault(config, got["rows"]) == got["rows"]
             good = got["features_match_card"] and same
             ok = ok and good
